@@ -1,0 +1,1 @@
+"""Adapters: the database and XML security, behind small interfaces."""

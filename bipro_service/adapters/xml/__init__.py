@@ -1,0 +1,1 @@
+"""XML security: the one hardened entry every request passes before Spyne sees it."""

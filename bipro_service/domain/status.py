@@ -1,0 +1,196 @@
+"""BiPRO status vocabulary: MeldungIDs, message kinds and the error hierarchy.
+
+Everything that can go wrong inside the service is a :class:`BiproError` carrying the
+``MeldungID`` it is answered with. The SOAP entry points turn these into a BiPRO ``Status``
+or a ``BiproException`` fault in exactly one place (``entrypoints/soap/faults.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class MeldungArt(enum.StrEnum):
+    """``ArtID`` of a ``Meldung``."""
+
+    FEHLER = "Fehler"
+    WARNUNG = "Warnung"
+    HINWEIS = "Hinweis"
+
+
+class MeldungID(enum.StrEnum):
+    """Official BiPRO MeldungIDs used by this service (see docs/status-codes.md)."""
+
+    INCOMPLETE_DATA = "00001"
+    SCHEMA_VALIDATION = "00007"
+    NOT_IMPLEMENTED = "00009"
+    NO_SECURITY_HEADER = "00905"
+    NO_SCT_IDENTIFIER = "00909"
+    WRONG_TOKEN_TYPE = "00910"
+    WRONG_REQUEST_TYPE = "00911"
+    INVALID_CREDENTIALS = "00960"
+    INVALID_CREDENTIALS_ALT = "00961"
+    INVALID_TOKEN = "00962"
+    ACCOUNT_LOCKED = "00964"
+    PASSWORD_EXPIRED = "00966"
+    INFORMATION_DELIVERED = "01100"
+    OBJECT_NOT_FOUND = "01101"
+    TRANSFER_OK = "04000"
+    NO_SHIPMENTS = "04001"
+    ALREADY_ACKNOWLEDGED = "04002"
+    UNKNOWN_ID = "04003"
+    ACKNOWLEDGE_NOT_POSSIBLE = "04004"
+    CATEGORY_NOT_SUPPORTED = "04005"
+    AVAILABILITY_PASSED = "04006"
+    OTHER = "99999"
+
+
+@dataclass(frozen=True, slots=True)
+class Meldung:
+    """One message of a BiPRO ``Status``."""
+
+    art: MeldungArt
+    meldung_id: MeldungID
+    text: str
+    quelle: str | None = None
+    identifikationsnummer: str | None = None
+
+
+class BiproError(Exception):
+    """Root of every error answered as a BiPRO fault.
+
+    ``faultcode`` follows SOAP 1.1: ``Client`` when the request is at fault, ``Server`` otherwise.
+    ``text`` is shown to the caller and must never carry internal detail.
+    """
+
+    faultcode = "Client"
+    meldung_id: MeldungID = MeldungID.OTHER
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        meldung_id: MeldungID | None = None,
+        quelle: str | None = None,
+        faultcode: str | None = None,
+    ) -> None:
+        super().__init__(text)
+        self.text = text
+        if meldung_id is not None:
+            self.meldung_id = meldung_id
+        if faultcode is not None:
+            self.faultcode = faultcode
+        self.quelle = quelle
+
+    @property
+    def meldung(self) -> Meldung:
+        return Meldung(MeldungArt.FEHLER, self.meldung_id, self.text, self.quelle)
+
+
+class MalformedRequest(BiproError):
+    """The request is not acceptable XML/SOAP (size, DOCTYPE, depth, structure)."""
+
+    meldung_id = MeldungID.INCOMPLETE_DATA
+
+
+class SchemaViolation(BiproError):
+    """The request does not match the published schema."""
+
+    meldung_id = MeldungID.SCHEMA_VALIDATION
+
+
+class UnsupportedVersion(BiproError):
+    """The ``BiPROVersion`` names a release this service does not implement."""
+
+    meldung_id = MeldungID.INCOMPLETE_DATA
+
+
+class NotImplementedOperation(BiproError):
+    meldung_id = MeldungID.NOT_IMPLEMENTED
+
+
+class AuthenticationError(BiproError):
+    """Missing, invalid or expired credentials or tokens."""
+
+    meldung_id = MeldungID.INVALID_TOKEN
+
+
+class AccessDenied(BiproError):
+    """The principal may not use this operation (e.g. no portfolio rights)."""
+
+    meldung_id = MeldungID.INVALID_TOKEN
+
+
+class NotFound(BiproError):
+    """Unknown *or not yours*: both answer identically."""
+
+    meldung_id = MeldungID.OBJECT_NOT_FOUND
+
+
+class InternalError(BiproError):
+    """Anything unexpected; the caller sees a generic text only."""
+
+    faultcode = "Server"
+    meldung_id = MeldungID.OTHER
+
+    def __init__(self) -> None:
+        super().__init__("Interner Fehler. Bitte wenden Sie sich mit der ProzessID an den Support.")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """Business outcome of an operation that answered normally (OK or NOK)."""
+
+    ok: bool = True
+    meldungen: list[Meldung] = field(default_factory=list)
+    pending: bool = False
+
+
+class InvalidCredentials(AuthenticationError):
+    """Unknown user key or wrong password: both answer the same."""
+
+    meldung_id = MeldungID.INVALID_CREDENTIALS
+
+    def __init__(self) -> None:
+        super().__init__("Benutzerkennung oder Passwort ungültig.")
+
+
+class AccountLocked(AuthenticationError):
+    meldung_id = MeldungID.ACCOUNT_LOCKED
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Der Zugang ist gesperrt. Entsperren kann ihn Ihr Makleradministrator "
+            "oder der Versicherer."
+        )
+
+
+class PasswordChangeRequired(AuthenticationError):
+    """The initial password is only good for setting a personal one (T II.1)."""
+
+    meldung_id = MeldungID.PASSWORD_EXPIRED
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Initialpasswort: bitte zuerst im Portal ein persönliches Passwort vergeben."
+        )
+
+
+class InvalidToken(AuthenticationError):
+    meldung_id = MeldungID.INVALID_TOKEN
+
+    def __init__(self) -> None:
+        super().__init__("Security-Token ungültig oder abgelaufen. Bitte neu anmelden.")
+
+
+class PolicyViolation(BiproError):
+    """A new password breaks the password policy."""
+
+    meldung_id = MeldungID.INCOMPLETE_DATA
+
+
+class AdminError(BiproError):
+    """An administrative action that is not allowed or not possible."""
+
+    meldung_id = MeldungID.INCOMPLETE_DATA

@@ -1,0 +1,1 @@
+"""Entry points: SOAP services, the WSGI application, portal pages. They only translate."""

@@ -1,0 +1,1 @@
+"""The BiPRO SOAP services on Spyne, one Application per service."""

@@ -1,0 +1,46 @@
+"""Base class of every BiPRO service: one place maps errors raised in methods to faults."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from spyne import Fault, ServiceBase
+
+from bipro_service.domain.status import BiproError, InternalError
+from bipro_service.entrypoints.soap.context import ENVIRON_KEY, RequestContext
+from bipro_service.entrypoints.soap.faults import to_spyne_fault
+
+log = logging.getLogger(__name__)
+
+
+def request_context(ctx: Any) -> RequestContext:
+    """The :class:`RequestContext` of a Spyne method context."""
+    rc: RequestContext = ctx.transport.req_env[ENVIRON_KEY]
+    return rc
+
+
+class BiproService(ServiceBase):
+    """Service methods raise :class:`BiproError`; this turns them into ``BiproException`` faults.
+
+    Anything else is logged with the ProzessID and answered with a generic fault that carries
+    no internal detail.
+    """
+
+    @classmethod
+    def call_wrapper(cls, ctx: Any) -> Any:
+        rc = request_context(ctx)
+        try:
+            return super().call_wrapper(ctx)
+        except BiproError as error:
+            rc.failed(error)
+            raise to_spyne_fault(error, rc) from None
+        except Fault:
+            raise
+        except Exception as exc:
+            log.exception(
+                "unhandled error in %s.%s (ProzessID %s)", rc.service, rc.operation, rc.prozess_id
+            )
+            internal = InternalError()
+            rc.failed(internal, detail=type(exc).__name__)
+            raise to_spyne_fault(internal, rc) from None

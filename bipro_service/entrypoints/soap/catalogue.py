@@ -1,0 +1,23 @@
+"""Every BiPRO service this deployment offers, with norm, version and URL."""
+
+from __future__ import annotations
+
+from bipro_service.entrypoints.soap.registry import ServiceDefinition
+from bipro_service.entrypoints.soap.sts import PasswordSecurityTokenService
+from bipro_service.namespaces import WST
+
+VERSION = "2.6.1.1.0"
+
+SERVICES: tuple[ServiceDefinition, ...] = (
+    ServiceDefinition(
+        name="UserPasswordLogin",
+        norm="410",
+        version=VERSION,
+        namespace=WST,
+        services=(PasswordSecurityTokenService,),
+        description="Security Token Service: login with user key and password",
+        url_prefix="STS/",
+        authenticated=False,
+        validate_schema=False,
+    ),
+)

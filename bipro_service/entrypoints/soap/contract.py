@@ -1,0 +1,98 @@
+"""The published contract: WSDL and XSD of every service, as served and as committed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from spyne.interface.wsdl import Wsdl11
+
+from bipro_service.entrypoints.soap.registry import MountedService
+from bipro_service.namespaces import NACHRICHTEN
+
+WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
+SOAP_BINDING_NS = "http://schemas.xmlsoap.org/wsdl/soap/"
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+FAULT_NAME = "BiproException"
+
+
+def build_wsdl(mounted: MountedService, base_url: str) -> bytes:
+    """The WSDL of a service whose address is ``base_url`` + its path."""
+    wsdl = Wsdl11(mounted.application.interface)
+    wsdl.build_interface_document(base_url + mounted.definition.path)
+    root = etree.fromstring(wsdl.get_interface_document())
+    _declare_bipro_fault(root)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
+def _prefix_of(root: etree._Element, namespace: str) -> str:
+    for prefix, uri in root.nsmap.items():
+        if uri == namespace and prefix:
+            return prefix
+    raise ValueError(f"namespace {namespace} not declared in the WSDL")
+
+
+def _declare_bipro_fault(root: etree._Element) -> None:
+    """Declare ``wsdl:fault name="BiproException"`` (element ``nachr:BiproException``) on every
+    operation. Spyne would put a fault type into the service's own namespace instead."""
+    tns = _prefix_of(root, root.get("targetNamespace", ""))
+    nachr = _prefix_of(root, NACHRICHTEN)
+    last_message = root.findall(f"{{{WSDL_NS}}}message")[-1]
+    message = etree.Element(f"{{{WSDL_NS}}}message", name=FAULT_NAME)
+    etree.SubElement(
+        message, f"{{{WSDL_NS}}}part", name=FAULT_NAME, element=f"{nachr}:{FAULT_NAME}"
+    )
+    last_message.addnext(message)
+    for operation in root.iterfind(f"{{{WSDL_NS}}}portType/{{{WSDL_NS}}}operation"):
+        etree.SubElement(
+            operation, f"{{{WSDL_NS}}}fault", name=FAULT_NAME, message=f"{tns}:{FAULT_NAME}"
+        )
+    for operation in root.iterfind(f"{{{WSDL_NS}}}binding/{{{WSDL_NS}}}operation"):
+        fault = etree.SubElement(operation, f"{{{WSDL_NS}}}fault", name=FAULT_NAME)
+        etree.SubElement(fault, f"{{{SOAP_BINDING_NS}}}fault", name=FAULT_NAME, use="literal")
+
+
+def schema_documents(wsdl: bytes) -> dict[str, bytes]:
+    """The XSDs embedded in a WSDL, one file per namespace, imports pointing at each other."""
+    root = etree.fromstring(wsdl)
+    schemas = root.findall(f"{{{WSDL_NS}}}types/{{{XSD_NS}}}schema")
+    names = {
+        s.get("targetNamespace", ""): _file_name(s.get("targetNamespace", "")) for s in schemas
+    }
+    result: dict[str, bytes] = {}
+    for schema in schemas:
+        copy = etree.fromstring(etree.tostring(schema))
+        for imported in copy.iterfind(f"{{{XSD_NS}}}import"):
+            target = names.get(imported.get("namespace", ""))
+            if target:
+                imported.set("schemaLocation", target)
+        result[names[schema.get("targetNamespace", "")]] = etree.tostring(
+            copy, pretty_print=True, xml_declaration=True, encoding="UTF-8"
+        )
+    return result
+
+
+def _file_name(namespace: str) -> str:
+    tail = namespace.rstrip("/").rsplit("/", 1)[-1] or "schema"
+    if namespace.startswith("http://schemas.xmlsoap.org/ws/2005/02/"):
+        tail = "ws-" + tail
+    return f"{tail}.xsd"
+
+
+def write_contract(
+    mounted: list[MountedService], base_url: str, wsdl_dir: Path, schema_dir: Path
+) -> list[Path]:
+    """Write every service's WSDL to ``wsdl_dir`` and its XSDs to ``schema_dir/<service>/``."""
+    written: list[Path] = []
+    wsdl_dir.mkdir(parents=True, exist_ok=True)
+    for service in mounted:
+        wsdl = build_wsdl(service, base_url)
+        path = wsdl_dir / f"{service.definition.file_stem}.wsdl"
+        path.write_bytes(wsdl)
+        written.append(path)
+        target = schema_dir / service.definition.file_stem
+        target.mkdir(parents=True, exist_ok=True)
+        for name, content in schema_documents(wsdl).items():
+            (target / name).write_bytes(content)
+            written.append(target / name)
+    return written

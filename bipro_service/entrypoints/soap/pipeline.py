@@ -1,0 +1,113 @@
+"""Checks every SOAP request passes between the hardened parse and Spyne dispatch."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from bipro_service.adapters.db.base import utcnow
+from bipro_service.adapters.xml.hardened import Envelope
+from bipro_service.adapters.xml.wssecurity import require_context_token
+from bipro_service.domain.status import (
+    BiproError,
+    MalformedRequest,
+    MeldungID,
+    NotImplementedOperation,
+    SchemaViolation,
+    UnsupportedVersion,
+)
+from bipro_service.entrypoints.runtime import Runtime
+from bipro_service.entrypoints.soap.context import RequestContext
+from bipro_service.entrypoints.soap.messages import VERSION_PATTERN
+from bipro_service.entrypoints.soap.registry import MountedService
+from bipro_service.namespaces import NACHRICHTEN, SOAP11_ENV, UNDERSTOOD_HEADER_NAMESPACES
+from bipro_service.service_layer import tokens
+
+_VERSION = re.compile(VERSION_PATTERN + r"\Z")
+_MUST_UNDERSTAND = f"{{{SOAP11_ENV}}}mustUnderstand"
+
+
+def check_headers(envelope: Envelope) -> None:
+    """Refuse headers marked ``mustUnderstand`` that we do not process."""
+    if envelope.header is None:
+        return
+    for header in envelope.header:
+        if header.get(_MUST_UNDERSTAND, "0").strip() in ("1", "true"):
+            namespace = etree.QName(header).namespace
+            if namespace not in UNDERSTOOD_HEADER_NAMESPACES:
+                raise BiproError(
+                    f"Header {etree.QName(header).localname} wird nicht verstanden.",
+                    meldung_id=MeldungID.INCOMPLETE_DATA,
+                    faultcode="MustUnderstand",
+                )
+
+
+def resolve_operation(service: MountedService, envelope: Envelope, soap_action: str | None) -> str:
+    """The operation named by the Body's element; SOAPAction may not name another one."""
+    operation = service.operations.get(envelope.operation.tag)
+    if operation is None:
+        raise NotImplementedOperation(
+            f"Operation {envelope.operation_name} wird von "
+            f"{service.definition.name} nicht angeboten.",
+            quelle="/Envelope/Body/*[1]",
+        )
+    action = (soap_action or "").strip().strip('"').strip()
+    if action:
+        named = re.split(r"[/:#]", action)[-1]
+        known = set(service.operations.values())
+        if named in known and named != operation:
+            raise MalformedRequest(
+                f"SOAPAction {named} widerspricht der Operation {operation} im Body."
+            )
+    return operation
+
+
+def read_request_fields(envelope: Envelope, rc: RequestContext, releases: tuple[str, ...]) -> None:
+    """Take ``BiPROVersion`` and ``ConsumerID`` from the request and check the release."""
+    op = envelope.operation
+    version = op.find(f"{{{NACHRICHTEN}}}BiPROVersion")
+    if version is None:
+        version = op.find(f"*/{{{NACHRICHTEN}}}BiPROVersion")
+    consumer = op.find(f"*/{{{NACHRICHTEN}}}ConsumerID")
+    if consumer is not None and consumer.text:
+        rc.consumer_id = consumer.text.strip()[:100]
+    if version is None or not version.text:
+        return
+    text = version.text.strip()
+    if not _VERSION.match(text):
+        raise SchemaViolation(
+            f"BiPROVersion {text[:20]!r} hat nicht das Format n.n.n.n.n.", quelle="BiPROVersion"
+        )
+    if ".".join(text.split(".")[:2]) not in releases:
+        raise UnsupportedVersion(
+            f"BiPROVersion {text} wird nicht unterstützt "
+            f"(unterstützt: Release {', '.join(releases)}).",
+            quelle="BiPROVersion",
+        )
+    rc.bipro_version = text
+
+
+def validate(service: MountedService, envelope: Envelope) -> None:
+    """Validate the Body's element against the service's published schema."""
+    schema = service.schema
+    if schema.validate(envelope.operation):
+        return
+    error: Any = getattr(schema.error_log, "last_error", None)  # missing from lxml-stubs
+    message = error.message if error is not None else "Schema-Validierung fehlgeschlagen."
+    raise SchemaViolation(
+        f"Schema-Validierung fehlgeschlagen: {message}"[:500], quelle=error.path if error else None
+    )
+
+
+def authenticate(runtime: Runtime, envelope: Envelope, rc: RequestContext) -> None:
+    """The one shared token check of every service but the STS."""
+    identifier = require_context_token(envelope.header)
+    with runtime.uow() as uow:
+        principal = tokens.authenticate(uow.session, runtime.settings, identifier, utcnow())
+        uow.commit()
+    rc.principal = principal
+    rc.login = principal.login
+    rc.vermittlernummer = principal.vermittlernummer
+    rc.auth_method = principal.auth_method.value

@@ -1,0 +1,90 @@
+"""The catalogue of BiPRO services and their Spyne applications, mounted side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from spyne import Application
+from spyne.protocol.soap import Soap11
+from spyne.server.wsgi import WsgiApplication
+
+from bipro_service.entrypoints.soap.context import ENVELOPE_KEY
+from bipro_service.entrypoints.soap.messages import BiproException
+
+
+class PreparsedSoap11(Soap11):
+    """SOAP 1.1 that takes the envelope our hardened entry already parsed and validated.
+
+    Spyne would otherwise parse the body a second time with its own parser, and resolve
+    SOAP-encoding ``href`` references by ID — neither is wanted.
+    """
+
+    def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
+        ctx.in_document = (ctx.transport.req_env[ENVELOPE_KEY], {})
+
+    def validate_body(self, ctx: Any, message: Any) -> None:
+        # Validated by the pipeline before dispatch, against the same schema.
+        return None
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """One BiPRO service as published: name, norm, version, namespace and implementation."""
+
+    name: str
+    norm: str
+    version: str
+    namespace: str
+    services: tuple[type, ...]
+    description: str
+    url_prefix: str = ""
+    authenticated: bool = True
+    """Calls need a security context token (all but the STS)."""
+    validate_schema: bool = True
+    """Validate the Body against the published schema (WS-Trust RSTs are open content)."""
+
+    @property
+    def path(self) -> str:
+        return f"/bipro/{self.url_prefix}{self.name}_{self.version}"
+
+    @property
+    def file_stem(self) -> str:
+        return f"{self.url_prefix.replace('/', '_')}{self.name}_{self.version}"
+
+
+@dataclass
+class MountedService:
+    """A service definition with its Spyne application built."""
+
+    definition: ServiceDefinition
+    application: Any
+    wsgi: Any
+    schema: etree.XMLSchema
+    operations: dict[str, str] = field(default_factory=dict)
+    """Body element QName (Clark notation) → operation name."""
+
+
+def mount(definition: ServiceDefinition) -> MountedService:
+    """Build the Spyne application of one service."""
+    protocol = PreparsedSoap11(validator="lxml")
+    application = Application(
+        list(definition.services),
+        tns=definition.namespace,
+        name=definition.name,
+        in_protocol=protocol,
+        out_protocol=Soap11(),
+        classes=[BiproException],
+    )
+    operations = {
+        key: descriptors[0].name
+        for key, descriptors in application.interface.service_method_map.items()
+    }
+    return MountedService(
+        definition=definition,
+        application=application,
+        wsgi=WsgiApplication(application),
+        schema=protocol.validation_schema,
+        operations=operations,
+    )

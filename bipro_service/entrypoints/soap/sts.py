@@ -1,0 +1,165 @@
+"""Security Token Service (BiPRO 410): Issue, Validate and Cancel security context tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from spyne import rpc
+
+from bipro_service.adapters.db.base import utcnow
+from bipro_service.adapters.xml.wssecurity import (
+    NoSecurityHeader,
+    context_token_identifier,
+    security_header,
+    username_token,
+)
+from bipro_service.domain.status import BiproError, MeldungID
+from bipro_service.entrypoints.soap.base import BiproService, request_context
+from bipro_service.entrypoints.soap.context import ENVELOPE_KEY
+from bipro_service.entrypoints.soap.sts_messages import (
+    LifetimeType,
+    RequestedSecurityTokenType,
+    RequestSecurityTokenResponseType,
+    RequestSecurityTokenType,
+    SecurityContextTokenType,
+    StatusType,
+)
+from bipro_service.namespaces import (
+    REQUEST_CANCEL,
+    REQUEST_ISSUE,
+    REQUEST_VALIDATE,
+    RSTR_STATUS_TOKEN_TYPE,
+    SCT_TOKEN_TYPE,
+    SOAP11_ENV,
+    STATUS_INVALID,
+    STATUS_VALID,
+    WST,
+)
+from bipro_service.service_layer import accounts, tokens
+from bipro_service.service_layer.principal import AuthMethod
+
+
+@dataclass(frozen=True, slots=True)
+class RstRequest:
+    """The parts of a ``wst:RequestSecurityToken`` the STS acts on."""
+
+    request_type: str
+    token_type: str | None
+    target: etree._Element | None
+
+
+def parse_rst(element: etree._Element) -> RstRequest:
+    """Read an RST; WS-Trust allows any order and extension elements, which are ignored."""
+    request_type = (element.findtext(f"{{{WST}}}RequestType") or "").strip()
+    token_type = element.findtext(f"{{{WST}}}TokenType")
+    target = element.find(f"{{{WST}}}CancelTarget")
+    if target is None:
+        target = element.find(f"{{{WST}}}ValidateTarget")
+    return RstRequest(request_type, token_type.strip() if token_type else None, target)
+
+
+def wsu_time(moment: datetime) -> str:
+    """UTC with ``Z``: clients have timezone bugs on token expiry otherwise."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class WrongRequestType(BiproError):
+    meldung_id = MeldungID.WRONG_REQUEST_TYPE
+
+
+class WrongTokenType(BiproError):
+    meldung_id = MeldungID.WRONG_TOKEN_TYPE
+
+
+def _target_identifier(rst: RstRequest, header: etree._Element | None) -> str | None:
+    if rst.target is not None:
+        sct = rst.target.find(".//{http://schemas.xmlsoap.org/ws/2005/02/sc}SecurityContextToken")
+        parent = sct.getparent() if sct is not None else None
+        return context_token_identifier(parent)
+    return context_token_identifier(security_header(header))
+
+
+class PasswordSecurityTokenService(BiproService):
+    """STS for user key + password (``wsse:UsernameToken``, PasswordText)."""
+
+    @rpc(
+        RequestSecurityTokenType,
+        _body_style="bare",
+        _returns=RequestSecurityTokenResponseType,
+    )
+    def RequestSecurityToken(ctx: Any, _rst: Any) -> RequestSecurityTokenResponseType:
+        rc = request_context(ctx)
+        root = ctx.transport.req_env[ENVELOPE_KEY]
+        header = root.find(f"{{{SOAP11_ENV}}}Header")
+        rst = parse_rst(ctx.in_body_doc)
+        runtime = rc.runtime
+        now = utcnow()
+        if rst.request_type == REQUEST_ISSUE:
+            if rst.token_type not in (None, SCT_TOKEN_TYPE):
+                raise WrongTokenType(f"TokenType muss {SCT_TOKEN_TYPE} sein.", quelle="TokenType")
+            credentials = username_token(security_header(header))
+            if credentials is None:
+                raise NoSecurityHeader()
+            rc.login = credentials.username or None
+            rc.auth_method = AuthMethod.PASSWORD.value
+            attempt: dict[str, str | None] = {}
+            try:
+                with runtime.uow() as uow:
+                    issued = accounts.password_login(
+                        uow,
+                        runtime.settings,
+                        credentials.username,
+                        credentials.password,
+                        now,
+                        rc.source_address,
+                        attempt,
+                    )
+            finally:
+                rc.vermittlernummer = attempt.get("vermittlernummer")
+            return RequestSecurityTokenResponseType(
+                TokenType=SCT_TOKEN_TYPE,
+                RequestedSecurityToken=RequestedSecurityTokenType(
+                    SecurityContextToken=SecurityContextTokenType(Identifier=issued.identifier)
+                ),
+                Lifetime=LifetimeType(
+                    Created=wsu_time(issued.created_at), Expires=wsu_time(issued.expires_at)
+                ),
+            )
+        if rst.request_type == REQUEST_VALIDATE:
+            identifier = _target_identifier(rst, header)
+            valid = False
+            if identifier:
+                with runtime.uow() as uow:
+                    found = tokens.check_token(uow.session, runtime.settings, identifier, now)
+                    valid = found is not None
+                    if found is not None:
+                        rc.vermittlernummer = found[1].vermittlernummer
+                        rc.login = found[2].login if found[2] is not None else None
+            return RequestSecurityTokenResponseType(
+                TokenType=RSTR_STATUS_TOKEN_TYPE,
+                Status=StatusType(Code=STATUS_VALID if valid else STATUS_INVALID),
+            )
+        if rst.request_type == REQUEST_CANCEL:
+            identifier = _target_identifier(rst, header)
+            if not identifier:
+                raise BiproError(
+                    "CancelTarget ohne SecurityContextToken.",
+                    meldung_id=MeldungID.NO_SCT_IDENTIFIER,
+                )
+            with runtime.uow() as uow:
+                found = tokens.check_token(uow.session, runtime.settings, identifier, now)
+                if found is not None:
+                    rc.vermittlernummer = found[1].vermittlernummer
+                    rc.login = found[2].login if found[2] is not None else None
+                tokens.cancel_token(uow.session, identifier, now)
+                uow.commit()
+            return RequestSecurityTokenResponseType(
+                TokenType=SCT_TOKEN_TYPE, RequestedTokenCancelled=""
+            )
+        raise WrongRequestType(
+            f"RequestType muss Issue, Validate oder Cancel sein: {rst.request_type[:100]!r}",
+            quelle="RequestType",
+        )
