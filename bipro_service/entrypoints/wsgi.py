@@ -21,6 +21,7 @@ from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, ENVIRON_KEY, Re
 from bipro_service.entrypoints.soap.contract import build_wsdl
 from bipro_service.entrypoints.soap.faults import fault_envelope
 from bipro_service.entrypoints.soap.registry import MountedService, mount
+from bipro_service.entrypoints.web.portal import Portal
 from bipro_service.service_layer.audit import AuditEntry, write_audit
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class BiproApplication:
             mounted = mount(definition)
             self.services[definition.path] = mounted
             self.wsdls[definition.path] = build_wsdl(mounted, settings.public_base_url)
+        self.portal = Portal(runtime)
         self.routes: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
             "/": self._index,
             "/bipro/services.json": self._services_json,
@@ -61,6 +63,8 @@ class BiproApplication:
         route = self.routes.get(path)
         if route is not None:
             return route(environ, start_response)
+        if path.startswith("/portal/"):
+            return self.portal(environ, start_response)
         service = self.services.get(path.rstrip("/"))
         if service is None:
             return _respond(start_response, "404 Not Found", b"not found\n", "text/plain")

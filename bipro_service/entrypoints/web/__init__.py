@@ -1,0 +1,1 @@
+"""Server-rendered portal pages (activation, password change, DeepLink targets)."""
