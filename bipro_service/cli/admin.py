@@ -159,7 +159,7 @@ def users_list(ctx: click.Context, vermittlernummer: str | None) -> None:
         )
         if vermittlernummer:
             query = query.where(BrokerFirm.vermittlernummer == vermittlernummer)
-        for user, firm in uow.session.execute(query).tuples():
+        for user, firm in uow.session.execute(query):
             flags = ("portfolio " if user.portfolio_rights else "") + (
                 "admin" if user.is_admin else ""
             )

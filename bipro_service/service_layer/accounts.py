@@ -66,10 +66,10 @@ def password_login(
     if user.state is UserState.INVITED:
         if verify_password(user.initial_password_hash, password):
             raise PasswordChangeRequired()
-        _count_failure(uow, settings, user.id, now)
+        _count_failure(uow, settings, user.id, now, attempt)
         raise InvalidCredentials()
     if not verify_password(user.password_hash, password):
-        _count_failure(uow, settings, user.id, now)
+        _count_failure(uow, settings, user.id, now, attempt)
         raise InvalidCredentials()
     if user.state is UserState.REVOKED or not firm.is_active:
         raise AccountLocked()
@@ -94,7 +94,13 @@ def password_login(
     return token
 
 
-def _count_failure(uow: UnitOfWork, settings: Settings, user_id: int, now: datetime) -> None:
+def _count_failure(
+    uow: UnitOfWork,
+    settings: Settings,
+    user_id: int,
+    now: datetime,
+    attempt: dict[str, str | None] | None = None,
+) -> None:
     """Increment the failure counter atomically; lock (once) when it reaches the limit."""
     count = uow.session.execute(
         update(User)
@@ -102,8 +108,9 @@ def _count_failure(uow: UnitOfWork, settings: Settings, user_id: int, now: datet
         .values(failed_logins=User.failed_logins + 1)
         .returning(User.failed_logins)
     ).scalar_one()
-    if locks_after(count, settings.max_failed_logins):
-        lock_user(uow, user_id, now)
+    locked = locks_after(count, settings.max_failed_logins) and lock_user(uow, user_id, now)
+    if locked and attempt is not None:
+        attempt["locked"] = "account locked by this attempt"
     uow.commit()
 
 

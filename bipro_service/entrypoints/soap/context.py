@@ -64,7 +64,7 @@ class RequestContext:
         """Record a fault."""
         self.outcome = "FAULT"
         self.meldung_id = error.meldung_id.value
-        self.detail = detail or type(error).__name__
+        self.detail = detail or self.detail or type(error).__name__
 
     def elapsed_ms(self) -> int:
         return int((time.perf_counter() - self.started) * 1000)

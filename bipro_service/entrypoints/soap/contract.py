@@ -8,7 +8,7 @@ from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
 from bipro_service.entrypoints.soap.registry import MountedService
-from bipro_service.namespaces import NACHRICHTEN
+from bipro_service.namespaces import NACHRICHTEN, WSC, WSSE, WST, WSU
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 SOAP_BINDING_NS = "http://schemas.xmlsoap.org/wsdl/soap/"
@@ -22,7 +22,27 @@ def build_wsdl(mounted: MountedService, base_url: str) -> bytes:
     wsdl.build_interface_document(base_url + mounted.definition.path)
     root = etree.fromstring(wsdl.get_interface_document())
     _declare_bipro_fault(root)
+    _sort_schemas(root)
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
+def _sort_schemas(root: etree._Element) -> None:
+    """Put schema declarations in a stable order: Spyne's follows Python's hash seed."""
+    types = root.find(f"{{{WSDL_NS}}}types")
+    if types is None:
+        return
+    schemas = sorted(types, key=lambda s: s.get("targetNamespace", ""))
+    for schema in schemas:
+        children = sorted(schema, key=_declaration_key)
+        for child in children:
+            schema.append(child)
+        types.append(schema)
+
+
+def _declaration_key(element: etree._Element) -> tuple[int, str, str]:
+    local = etree.QName(element).localname
+    rank = {"import": 0, "simpleType": 1, "complexType": 2, "element": 3}.get(local, 4)
+    return rank, element.get("name", ""), element.get("namespace", "")
 
 
 def _prefix_of(root: etree._Element, namespace: str) -> str:
@@ -72,10 +92,12 @@ def schema_documents(wsdl: bytes) -> dict[str, bytes]:
     return result
 
 
+_SHORT_NAMES = {WSU: "wsu", WSSE: "wsse", WST: "ws-trust", WSC: "ws-sc"}
+
+
 def _file_name(namespace: str) -> str:
-    tail = namespace.rstrip("/").rsplit("/", 1)[-1] or "schema"
-    if namespace.startswith("http://schemas.xmlsoap.org/ws/2005/02/"):
-        tail = "ws-" + tail
+    """``http://www.bipro.net/namespace/transfer`` → ``transfer.xsd``."""
+    tail = _SHORT_NAMES.get(namespace) or namespace.rstrip("/").rsplit("/", 1)[-1] or "schema"
     return f"{tail}.xsd"
 
 

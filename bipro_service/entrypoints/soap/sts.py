@@ -36,6 +36,8 @@ from bipro_service.namespaces import (
     SOAP11_ENV,
     STATUS_INVALID,
     STATUS_VALID,
+    WSC,
+    WSSE,
     WST,
 )
 from bipro_service.service_layer import accounts, tokens
@@ -75,10 +77,14 @@ class WrongTokenType(BiproError):
 
 
 def _target_identifier(rst: RstRequest, header: etree._Element | None) -> str | None:
+    """The token named by Cancel/ValidateTarget, else the one in the security header."""
     if rst.target is not None:
-        sct = rst.target.find(".//{http://schemas.xmlsoap.org/ws/2005/02/sc}SecurityContextToken")
-        parent = sct.getparent() if sct is not None else None
-        return context_token_identifier(parent)
+        sct = rst.target.find(f".//{{{WSC}}}SecurityContextToken")
+        if sct is not None:
+            return context_token_identifier(sct.getparent())
+        reference = rst.target.find(f".//{{{WSSE}}}SecurityTokenReference/{{{WSSE}}}Reference")
+        uri = reference.get("URI", "").strip() if reference is not None else ""
+        return uri or None
     return context_token_identifier(security_header(header))
 
 
@@ -119,6 +125,7 @@ class PasswordSecurityTokenService(BiproService):
                     )
             finally:
                 rc.vermittlernummer = attempt.get("vermittlernummer")
+                rc.detail = attempt.get("locked")
             return RequestSecurityTokenResponseType(
                 TokenType=SCT_TOKEN_TYPE,
                 RequestedSecurityToken=RequestedSecurityTokenType(

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from spyne import AnyXml, ComplexModel, Unicode
+from spyne import ComplexModel, Unicode
 
 from bipro_service.entrypoints.soap.messages import optional, required
 from bipro_service.namespaces import WSC, WST, WSU
+
+
+class SecurityContextTokenType(ComplexModel):
+    __namespace__ = WSC
+    __type_name__ = "SecurityContextTokenType"
+    _type_info = [("Identifier", required(Unicode))]
+
+
+class TokenTargetType(ComplexModel):
+    """``wst:CancelTarget`` / ``wst:ValidateTarget`` holding the token itself.
+
+    The STS also accepts a ``wsse:SecurityTokenReference`` whose ``Reference/@URI`` is the
+    token identifier, as some clients send it."""
+
+    # In the WSC namespace so that its child element is ``wsc:SecurityContextToken``.
+    __namespace__ = WSC
+    __type_name__ = "TokenTargetType"
+    _type_info = [("SecurityContextToken", required(SecurityContextTokenType))]
 
 
 class RequestSecurityTokenType(ComplexModel):
@@ -17,15 +35,9 @@ class RequestSecurityTokenType(ComplexModel):
     _type_info = [
         ("TokenType", optional(Unicode)),
         ("RequestType", required(Unicode)),
-        ("CancelTarget", optional(AnyXml)),
-        ("ValidateTarget", optional(AnyXml)),
+        ("CancelTarget", optional(TokenTargetType)),
+        ("ValidateTarget", optional(TokenTargetType)),
     ]
-
-
-class SecurityContextTokenType(ComplexModel):
-    __namespace__ = WSC
-    __type_name__ = "SecurityContextTokenType"
-    _type_info = [("Identifier", required(Unicode))]
 
 
 class RequestedSecurityTokenType(ComplexModel):

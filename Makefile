@@ -1,0 +1,60 @@
+# bipro_service — every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+
+.PHONY: help install system-deps run serve lint format test test-unit contract contract-check db-check clean
+
+help:
+	@echo "make run    install, migrate the SQLite database, load demo data, serve on $(HOST):$(PORT)"
+	@echo "make test   install, lint (ruff, mypy), contract and migration checks, all tests"
+	@echo "make contract  rewrite wsdl/ and schemas/ from the code"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the browser tests need (installed when missing; CI runs as root).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo "installing chromium and chromium-driver"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+run: install
+	$(BIN)/bipro-service db upgrade
+	$(BIN)/bipro-service demo-data
+	@$(BIN)/python -c "from bipro_service.entrypoints.wsgi import create_app; [print(s['norm'], s['url']) for s in create_app().service_list()]"
+	$(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+serve: install
+	$(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+format: install
+	$(BIN)/ruff format bipro_service clients tests migrations/env.py
+
+lint: install
+	$(BIN)/ruff format --check bipro_service clients tests migrations/env.py
+	$(BIN)/ruff check bipro_service clients tests migrations/env.py
+	$(BIN)/mypy
+
+contract: install
+	$(BIN)/bipro-service contract write
+
+test: install system-deps lint
+	$(BIN)/pytest
+
+test-unit: install
+	$(BIN)/pytest tests/unit
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

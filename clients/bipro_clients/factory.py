@@ -1,0 +1,75 @@
+"""Build zeep clients from the committed WSDL files (never fetched over the network)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+import zeep
+from zeep.transports import Transport
+
+#: The committed contract; BIPRO_WSDL_DIR overrides it.
+DEFAULT_WSDL_DIR = Path(__file__).resolve().parents[2] / "wsdl"
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """How to reach an endpoint."""
+
+    timeout: float = 30.0
+    """Seconds for connecting and for each operation."""
+    verify: bool | str = True
+    """TLS server verification: True, False (tests only) or a CA bundle path."""
+    client_cert: tuple[str, str] | None = None
+    """TLS client certificate and key (PEM paths), for certificate logins behind mutual TLS."""
+    wsdl_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("BIPRO_WSDL_DIR", DEFAULT_WSDL_DIR))
+    )
+    """Folder of the committed WSDL files."""
+
+
+def wsdl_path(name: str, config: ClientConfig | None = None) -> Path:
+    """``STS_UserPasswordLogin_2.6.1.1.0`` → the committed WSDL file."""
+    path = (config or ClientConfig()).wsdl_dir / f"{name}.wsdl"
+    if not path.is_file():
+        raise FileNotFoundError(f"no committed WSDL {path}")
+    return path
+
+
+def make_client(
+    wsdl_name: str,
+    endpoint: str,
+    config: ClientConfig | None = None,
+    *,
+    wsse: Any = None,
+    plugins: list[Any] | None = None,
+) -> tuple[zeep.Client, Any]:
+    """A zeep client for a committed WSDL and its service proxy bound to ``endpoint``.
+
+    ``wsse`` is zeep's hook for WS-Security (UsernameToken, the token header, signing).
+    """
+    config = config or ClientConfig()
+    session = requests.Session()
+    session.verify = config.verify
+    if config.client_cert:
+        session.cert = config.client_cert
+    transport = Transport(session=session, timeout=config.timeout, operation_timeout=config.timeout)
+    settings = zeep.Settings(
+        strict=True,
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+        xml_huge_tree=False,
+    )
+    client = zeep.Client(
+        str(wsdl_path(wsdl_name, config)),
+        transport=transport,
+        settings=settings,
+        wsse=wsse,
+        plugins=plugins or [],
+    )
+    binding = next(iter(client.wsdl.bindings))
+    return client, client.create_service(binding, endpoint)
