@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     secret_key: str = ""
     """Secret for CSRF tokens and DeepLinks. Empty: a random key per process start (dev only)."""
 
+    business_timezone: str = "Europe/Berlin"
+    """Time zone of the business day (servicing relationships, validity dates)."""
+
     trusted_proxies: tuple[str, ...] = ()
     """Addresses whose ``X-Forwarded-For`` is believed for the audit's source address."""
 

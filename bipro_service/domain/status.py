@@ -117,9 +117,12 @@ class AuthenticationError(BiproError):
 
 
 class AccessDenied(BiproError):
-    """The principal may not use this operation (e.g. no portfolio rights)."""
+    """The principal may not use this operation (e.g. no portfolio rights).
 
-    meldung_id = MeldungID.INVALID_TOKEN
+    BiPRO publishes no dedicated code; 99999 with a clear text (docs/status-codes.md).
+    """
+
+    meldung_id = MeldungID.OTHER
 
 
 class NotFound(BiproError):

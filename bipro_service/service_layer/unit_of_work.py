@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import date
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bipro_service.adapters.db.repositories import Repositories
+from bipro_service.adapters.db.scoping import scope_session
+from bipro_service.service_layer.principal import Principal
 
 
 class UnitOfWork:
     """One database transaction with the repositories bound to it.
 
     ``with uow:`` opens a session; leaving the block without ``uow.commit()`` rolls back,
-    so nothing half-written survives an exception.
+    so nothing half-written survives an exception. With a ``principal`` every query is
+    scoped to what that principal may see on ``today`` (``adapters/db/scoping.py``).
     """
 
     session: Session
     repos: Repositories
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        principal: Principal | None = None,
+        today: date | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self.principal = principal
+        self.today = today
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
+        if self.principal is not None:
+            if self.today is None:
+                raise ValueError("a scoped unit of work needs the business day")
+            scope_session(self.session, self.principal, self.today)
         self.repos = Repositories(self.session)
         return self
 

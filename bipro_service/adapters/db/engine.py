@@ -51,4 +51,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    """Sessions with per-principal scoping installed (see ``scoping.py``)."""
+    from bipro_service.adapters.db.scoping import install_scoping
+
+    factory = sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    install_scoping(factory)
+    return factory

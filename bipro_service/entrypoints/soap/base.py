@@ -10,6 +10,7 @@ from spyne import Fault, ServiceBase
 from bipro_service.domain.status import BiproError, InternalError
 from bipro_service.entrypoints.soap.context import ENVIRON_KEY, RequestContext
 from bipro_service.entrypoints.soap.faults import to_spyne_fault
+from bipro_service.service_layer.principal import Principal
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +45,10 @@ class BiproService(ServiceBase):
             internal = InternalError()
             rc.failed(internal, detail=type(exc).__name__)
             raise to_spyne_fault(internal, rc) from None
+
+
+def principal_of(rc: RequestContext) -> Principal:
+    """The authenticated caller; services behind the token check always have one."""
+    if rc.principal is None:
+        raise InternalError()
+    return rc.principal

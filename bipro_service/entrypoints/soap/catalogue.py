@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bipro_service.entrypoints.soap.registry import ServiceDefinition
 from bipro_service.entrypoints.soap.sts import PasswordSecurityTokenService
-from bipro_service.namespaces import WST
+from bipro_service.entrypoints.soap.transfer import TransferService
+from bipro_service.namespaces import TRANSFER, WST
 
 VERSION = "2.6.1.1.0"
 
@@ -19,5 +20,13 @@ SERVICES: tuple[ServiceDefinition, ...] = (
         url_prefix="STS/",
         authenticated=False,
         validate_schema=False,
+    ),
+    ServiceDefinition(
+        name="TransferService",
+        norm="430",
+        version=VERSION,
+        namespace=TRANSFER,
+        services=(TransferService,),
+        description="Electronic broker post: listShipments, getShipment, acknowledgeShipment",
     ),
 )

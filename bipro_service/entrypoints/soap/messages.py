@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spyne import Boolean, ComplexModel, Unicode
+from spyne import Boolean, ComplexModel, DateTime, Unicode
 from spyne.model.complex import Array
 
 from bipro_service.namespaces import NACHRICHTEN
@@ -88,3 +88,9 @@ class BiproException(ComplexModel):
         ("BiPROVersion", bipro_version()),
         ("Status", required(CT_Status)),
     ]
+
+
+def utc_datetime(*, mandatory: bool = True) -> type:
+    """``xs:dateTime`` written as UTC with ``Z`` and no fractions (clients trip over offsets)."""
+    wrap = required if mandatory else optional
+    return wrap(DateTime, dt_format="%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,79 @@
+"""Per-firm data scoping, enforced centrally for every ORM query of a principal's session.
+
+A session whose ``info["principal"]`` is set only ever loads:
+
+- customers the principal's firm serves on ``info["today"]`` (servicing relationship valid that
+  day; a change of broker ends visibility at once, T I.12) and who are not blocked;
+- contracts of those customers; shipments addressed to the firm that are about no customer or
+  about a customer it serves now;
+- for a test access, test data only (T I.3a, IV.2a);
+- for a user without portfolio rights, no customer or contract data at all (T I.3c).
+
+Services therefore cannot forget the scope: "not yours" simply does not exist for them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, event, false, or_, select, true
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+
+from bipro_service.adapters.db.models import Contract, Customer, ServicingRelationship, Shipment
+from bipro_service.service_layer.principal import Principal
+
+PRINCIPAL_KEY = "principal"
+TODAY_KEY = "today"
+
+
+def served_customers(firm_id: int, today: date) -> Select[Any]:
+    """Customer ids the firm serves on ``today`` (``valid_from`` inclusive, ``valid_to`` exclusive)."""
+    return select(ServicingRelationship.customer_id).where(
+        ServicingRelationship.firm_id == firm_id,
+        ServicingRelationship.valid_from <= today,
+        or_(ServicingRelationship.valid_to.is_(None), ServicingRelationship.valid_to > today),
+    )
+
+
+def _criteria(principal: Principal, today: date) -> list[Any]:
+    visible = (
+        select(Customer.id)
+        .where(Customer.id.in_(served_customers(principal.firm_id, today)))
+        .where(Customer.blocked_at.is_(None))
+    )
+    if principal.test_access:
+        visible = visible.where(Customer.is_test.is_(True))
+    portfolio: ColumnElement[bool] = true() if principal.portfolio_rights else false()
+    customer = Customer.id.in_(visible) & portfolio
+    contract = Contract.customer_id.in_(visible) & portfolio
+    shipment = (Shipment.firm_id == principal.firm_id) & or_(
+        Shipment.customer_id.is_(None), Shipment.customer_id.in_(visible) & portfolio
+    )
+    if principal.test_access:
+        contract = contract & Contract.is_test.is_(True)
+        shipment = shipment & Shipment.is_test.is_(True)
+    return [
+        with_loader_criteria(Customer, customer, include_aliases=True),
+        with_loader_criteria(Contract, contract, include_aliases=True),
+        with_loader_criteria(Shipment, shipment, include_aliases=True),
+    ]
+
+
+def _scope(state: ORMExecuteState) -> None:
+    principal = state.session.info.get(PRINCIPAL_KEY)
+    if principal is None or not state.is_select:
+        return
+    state.statement = state.statement.options(*_criteria(principal, state.session.info[TODAY_KEY]))
+
+
+def install_scoping(factory: sessionmaker[Session]) -> None:
+    """Apply the scope to every session the factory makes (idempotent)."""
+    if not event.contains(factory, "do_orm_execute", _scope):
+        event.listen(factory, "do_orm_execute", _scope)
+
+
+def scope_session(session: Session, principal: Principal, today: date) -> None:
+    """Restrict ``session`` to what ``principal`` may see on ``today``."""
+    session.info[PRINCIPAL_KEY] = principal
+    session.info[TODAY_KEY] = today

@@ -1,0 +1,187 @@
+"""Electronic broker post (Transfer service, BiPRO 430): list, fetch, acknowledge.
+
+Every query runs in a unit of work scoped to the caller's firm (``adapters/db/scoping.py``):
+another firm's shipment, or one about a customer the firm no longer serves, is "unknown ID".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from bipro_service.adapters.db.models import Contract, Customer, Shipment, ShipmentDocument
+from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, Outcome
+from bipro_service.service_layer.unit_of_work import UnitOfWork
+
+_CATEGORY = re.compile(r"\d{9}\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    filename: str
+    content_type: str
+    dokumentart_id: str | None
+    sha256: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentView:
+    """A ``Lieferung`` with what the audit trail needs to know about it."""
+
+    id: str
+    created_at: datetime
+    category: str
+    available_until: datetime
+    art: str
+    only_data: bool
+    periodic: bool
+    sparte: str | None
+    transfers: int
+    partnernummer: str | None = None
+    versicherungsscheinnummer: str | None = None
+    documents: list[DocumentView] = field(default_factory=list)
+
+
+def _hinweis(code: MeldungID, text: str) -> Meldung:
+    return Meldung(MeldungArt.HINWEIS, code, text)
+
+
+def _fehler(code: MeldungID, text: str, quelle: str | None = None) -> Meldung:
+    return Meldung(MeldungArt.FEHLER, code, text, quelle)
+
+
+def _view(shipment: Shipment, refs: dict[int, tuple[str | None, str | None]], with_data: bool) -> ShipmentView:
+    partner, contract = refs.get(shipment.id, (None, None))
+    return ShipmentView(
+        id=shipment.public_id,
+        created_at=shipment.created_at,
+        category=shipment.category,
+        available_until=shipment.available_until,
+        art=shipment.art,
+        only_data=shipment.only_data,
+        periodic=shipment.periodic,
+        sparte=shipment.sparte,
+        transfers=1 if shipment.documents else 0,
+        partnernummer=partner,
+        versicherungsscheinnummer=contract,
+        documents=[
+            DocumentView(d.filename, d.content_type, d.dokumentart_id, d.sha256, d.data)
+            for d in shipment.documents
+        ]
+        if with_data
+        else [],
+    )
+
+
+def _references(uow: UnitOfWork, shipments: list[Shipment]) -> dict[int, tuple[str | None, str | None]]:
+    """Partner and contract numbers of the shipments (scoped like everything else)."""
+    customer_ids = {s.customer_id for s in shipments if s.customer_id is not None}
+    contract_ids = {s.contract_id for s in shipments if s.contract_id is not None}
+    partners = dict(
+        uow.session.execute(select(Customer.id, Customer.partnernummer).where(Customer.id.in_(customer_ids))).all()
+    )
+    contracts = dict(
+        uow.session.execute(
+            select(Contract.id, Contract.versicherungsscheinnummer).where(Contract.id.in_(contract_ids))
+        ).all()
+    )
+    return {
+        s.id: (
+            partners.get(s.customer_id) if s.customer_id else None,
+            contracts.get(s.contract_id) if s.contract_id else None,
+        )
+        for s in shipments
+    }
+
+
+def list_shipments(
+    uow: UnitOfWork, now: datetime, category: str | None = None
+) -> tuple[Outcome, list[ShipmentView]]:
+    """Open shipments of the caller's firm: not acknowledged, ``VerfuegbarBis`` not passed."""
+    if category is not None and not _CATEGORY.match(category):
+        return Outcome(
+            ok=False,
+            meldungen=[
+                _fehler(
+                    MeldungID.CATEGORY_NOT_SUPPORTED,
+                    "KategorieDerLieferung muss ein neunstelliger Code sein.",
+                    "KategorieDerLieferung",
+                )
+            ],
+        ), []
+    query = (
+        select(Shipment)
+        .options(selectinload(Shipment.documents).load_only(ShipmentDocument.id))
+        .where(Shipment.acknowledged_at.is_(None), Shipment.available_until > now)
+        .order_by(Shipment.created_at, Shipment.id)
+    )
+    if category is not None:
+        query = query.where(Shipment.category == category)
+    shipments = list(uow.session.scalars(query))
+    views = [_view(s, _references(uow, shipments), with_data=False) for s in shipments]
+    if not views:
+        return Outcome(meldungen=[_hinweis(MeldungID.NO_SHIPMENTS, "Keine Lieferungen vorhanden.")]), []
+    return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, f"{len(views)} Lieferung(en).")]), views
+
+
+def _find(uow: UnitOfWork, shipment_id: str, with_data: bool) -> Shipment | None:
+    query = select(Shipment).where(Shipment.public_id == shipment_id[:40])
+    if with_data:
+        query = query.options(selectinload(Shipment.documents))
+    return uow.session.scalar(query)
+
+
+def _unknown(shipment_id: str) -> Outcome:
+    return Outcome(
+        ok=False,
+        meldungen=[_fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:40]}.", "ID")],
+    )
+
+
+def get_shipment(uow: UnitOfWork, shipment_id: str, now: datetime) -> tuple[Outcome, ShipmentView | None]:
+    """One shipment with its files; 04003 unknown/not yours, 04002 acknowledged, 04006 expired."""
+    shipment = _find(uow, shipment_id, with_data=True)
+    if shipment is None:
+        return _unknown(shipment_id), None
+    if shipment.acknowledged_at is not None:
+        return Outcome(
+            ok=False,
+            meldungen=[_fehler(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung ist bereits quittiert.", "ID")],
+        ), None
+    if shipment.available_until <= now:
+        return Outcome(
+            ok=False,
+            meldungen=[_fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")],
+        ), None
+    view = _view(shipment, _references(uow, [shipment]), with_data=True)
+    return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, "Lieferung geliefert.")]), view
+
+
+def acknowledge_shipment(
+    uow: UnitOfWork, shipment_id: str, user_id: int | None, now: datetime
+) -> tuple[Outcome, ShipmentView | None]:
+    """Acknowledge receipt. Repeating it is harmless: OK with a 04002 notice."""
+    shipment = _find(uow, shipment_id, with_data=False)
+    if shipment is None:
+        return _unknown(shipment_id), None
+    view = _view(shipment, _references(uow, [shipment]), with_data=False)
+    if shipment.acknowledged_at is not None:
+        return Outcome(meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]), view
+    if shipment.available_until <= now:
+        return Outcome(
+            ok=False,
+            meldungen=[_fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")],
+        ), view
+    done = uow.session.execute(
+        update(Shipment)
+        .where(Shipment.id == shipment.id, Shipment.acknowledged_at.is_(None))
+        .values(acknowledged_at=now, acknowledged_by_user_id=user_id)
+    )
+    if not done.rowcount:  # type: ignore[attr-defined]
+        return Outcome(meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]), view
+    return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, "Lieferung quittiert.")]), view
