@@ -5,7 +5,8 @@ from __future__ import annotations
 from bipro_service.entrypoints.soap.registry import ServiceDefinition
 from bipro_service.entrypoints.soap.sts import PasswordSecurityTokenService
 from bipro_service.entrypoints.soap.transfer import TransferService
-from bipro_service.namespaces import TRANSFER, WST
+from bipro_service.entrypoints.soap.vertrag import VertragsService
+from bipro_service.namespaces import TRANSFER, VERTRAG, WST
 
 VERSION = "2.6.1.1.0"
 
@@ -28,5 +29,13 @@ SERVICES: tuple[ServiceDefinition, ...] = (
         namespace=TRANSFER,
         services=(TransferService,),
         description="Electronic broker post: listShipments, getShipment, acknowledgeShipment",
+    ),
+    ServiceDefinition(
+        name="VertragService",
+        norm="502",
+        version=VERSION,
+        namespace=VERTRAG,
+        services=(VertragsService,),
+        description="Contract information: getData (Vertragsauskunft), listContracts (extension)",
     ),
 )
