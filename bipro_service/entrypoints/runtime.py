@@ -30,7 +30,9 @@ class Runtime:
 
     def uow(self, principal: Principal | None = None) -> UnitOfWork:
         """A unit of work; with ``principal`` scoped to its firm as of today's business day."""
-        return UnitOfWork(self.session_factory, principal, self.business_day() if principal else None)
+        return UnitOfWork(
+            self.session_factory, principal, self.business_day() if principal else None
+        )
 
     def business_day(self) -> date:
         """Today in the insurer's time zone: servicing relationships change at local midnight."""

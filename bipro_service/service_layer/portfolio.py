@@ -85,9 +85,14 @@ def list_contracts(
     if cursor:
         stamp, last_id = _decode(cursor)
         query = query.where(
-            or_(Contract.updated_at > stamp, and_(Contract.updated_at == stamp, Contract.id > last_id))
+            or_(
+                Contract.updated_at > stamp,
+                and_(Contract.updated_at == stamp, Contract.id > last_id),
+            )
         )
-    rows = list(uow.session.scalars(query.order_by(Contract.updated_at, Contract.id).limit(size + 1)))
+    rows = list(
+        uow.session.scalars(query.order_by(Contract.updated_at, Contract.id).limit(size + 1))
+    )
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = _encode(rows[-1].updated_at, rows[-1].id) if more and rows else None

@@ -55,7 +55,9 @@ def _fehler(code: MeldungID, text: str, quelle: str | None = None) -> Meldung:
     return Meldung(MeldungArt.FEHLER, code, text, quelle)
 
 
-def _view(shipment: Shipment, refs: dict[int, tuple[str | None, str | None]], with_data: bool) -> ShipmentView:
+def _view(
+    shipment: Shipment, refs: dict[int, tuple[str | None, str | None]], with_data: bool
+) -> ShipmentView:
     partner, contract = refs.get(shipment.id, (None, None))
     return ShipmentView(
         id=shipment.public_id,
@@ -78,16 +80,22 @@ def _view(shipment: Shipment, refs: dict[int, tuple[str | None, str | None]], wi
     )
 
 
-def _references(uow: UnitOfWork, shipments: list[Shipment]) -> dict[int, tuple[str | None, str | None]]:
+def _references(
+    uow: UnitOfWork, shipments: list[Shipment]
+) -> dict[int, tuple[str | None, str | None]]:
     """Partner and contract numbers of the shipments (scoped like everything else)."""
     customer_ids = {s.customer_id for s in shipments if s.customer_id is not None}
     contract_ids = {s.contract_id for s in shipments if s.contract_id is not None}
     partners = dict(
-        uow.session.execute(select(Customer.id, Customer.partnernummer).where(Customer.id.in_(customer_ids))).all()
+        uow.session.execute(
+            select(Customer.id, Customer.partnernummer).where(Customer.id.in_(customer_ids))
+        ).all()
     )
     contracts = dict(
         uow.session.execute(
-            select(Contract.id, Contract.versicherungsscheinnummer).where(Contract.id.in_(contract_ids))
+            select(Contract.id, Contract.versicherungsscheinnummer).where(
+                Contract.id.in_(contract_ids)
+            )
         ).all()
     )
     return {
@@ -125,8 +133,12 @@ def list_shipments(
     shipments = list(uow.session.scalars(query))
     views = [_view(s, _references(uow, shipments), with_data=False) for s in shipments]
     if not views:
-        return Outcome(meldungen=[_hinweis(MeldungID.NO_SHIPMENTS, "Keine Lieferungen vorhanden.")]), []
-    return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, f"{len(views)} Lieferung(en).")]), views
+        return Outcome(
+            meldungen=[_hinweis(MeldungID.NO_SHIPMENTS, "Keine Lieferungen vorhanden.")]
+        ), []
+    return Outcome(
+        meldungen=[_hinweis(MeldungID.TRANSFER_OK, f"{len(views)} Lieferung(en).")]
+    ), views
 
 
 def _find(uow: UnitOfWork, shipment_id: str, with_data: bool) -> Shipment | None:
@@ -139,11 +151,15 @@ def _find(uow: UnitOfWork, shipment_id: str, with_data: bool) -> Shipment | None
 def _unknown(shipment_id: str) -> Outcome:
     return Outcome(
         ok=False,
-        meldungen=[_fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:40]}.", "ID")],
+        meldungen=[
+            _fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:40]}.", "ID")
+        ],
     )
 
 
-def get_shipment(uow: UnitOfWork, shipment_id: str, now: datetime) -> tuple[Outcome, ShipmentView | None]:
+def get_shipment(
+    uow: UnitOfWork, shipment_id: str, now: datetime
+) -> tuple[Outcome, ShipmentView | None]:
     """One shipment with its files; 04003 unknown/not yours, 04002 acknowledged, 04006 expired."""
     shipment = _find(uow, shipment_id, with_data=True)
     if shipment is None:
@@ -151,12 +167,16 @@ def get_shipment(uow: UnitOfWork, shipment_id: str, now: datetime) -> tuple[Outc
     if shipment.acknowledged_at is not None:
         return Outcome(
             ok=False,
-            meldungen=[_fehler(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung ist bereits quittiert.", "ID")],
+            meldungen=[
+                _fehler(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung ist bereits quittiert.", "ID")
+            ],
         ), None
     if shipment.available_until <= now:
         return Outcome(
             ok=False,
-            meldungen=[_fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")],
+            meldungen=[
+                _fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")
+            ],
         ), None
     view = _view(shipment, _references(uow, [shipment]), with_data=True)
     return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, "Lieferung geliefert.")]), view
@@ -171,11 +191,15 @@ def acknowledge_shipment(
         return _unknown(shipment_id), None
     view = _view(shipment, _references(uow, [shipment]), with_data=False)
     if shipment.acknowledged_at is not None:
-        return Outcome(meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]), view
+        return Outcome(
+            meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]
+        ), view
     if shipment.available_until <= now:
         return Outcome(
             ok=False,
-            meldungen=[_fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")],
+            meldungen=[
+                _fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")
+            ],
         ), view
     done = uow.session.execute(
         update(Shipment)
@@ -183,5 +207,7 @@ def acknowledge_shipment(
         .values(acknowledged_at=now, acknowledged_by_user_id=user_id)
     )
     if not done.rowcount:  # type: ignore[attr-defined]
-        return Outcome(meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]), view
+        return Outcome(
+            meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]
+        ), view
     return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, "Lieferung quittiert.")]), view

@@ -27,7 +27,8 @@ def token(app: BiproApplication, login: str) -> str:
 
 def get_data(app: BiproApplication, tok: str, number: str) -> Answer:
     body = (
-        f'<v:getData xmlns:v="{V}" xmlns:n="{N}"><v:Request><n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>'
+        f'<v:getData xmlns:v="{V}" xmlns:n="{N}"><v:Request>'
+        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>"
         f"<v:Vertragsauskunft><v:Vertragsnummer><v:Versicherungsscheinnummer>{number}"
         "</v:Versicherungsscheinnummer></v:Vertragsnummer></v:Vertragsauskunft></v:Request></v:getData>"
     )
@@ -36,7 +37,8 @@ def get_data(app: BiproApplication, tok: str, number: str) -> Answer:
 
 def list_contracts(app: BiproApplication, tok: str, inner: str = "") -> Answer:
     body = (
-        f'<v:listContracts xmlns:v="{V}" xmlns:n="{N}"><v:Request><n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>'
+        f'<v:listContracts xmlns:v="{V}" xmlns:n="{N}"><v:Request>'
+        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>"
         f"{inner}</v:Request></v:listContracts>"
     )
     return call(app, VERTRAG_PATH, envelope(body, token_header(tok)))

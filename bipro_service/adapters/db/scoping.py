@@ -28,7 +28,7 @@ TODAY_KEY = "today"
 
 
 def served_customers(firm_id: int, today: date) -> Select[Any]:
-    """Customer ids the firm serves on ``today`` (``valid_from`` inclusive, ``valid_to`` exclusive)."""
+    """Customer ids the firm serves on ``today`` (from inclusive, to exclusive)."""
     return select(ServicingRelationship.customer_id).where(
         ServicingRelationship.firm_id == firm_id,
         ServicingRelationship.valid_from <= today,

@@ -27,7 +27,8 @@ from bipro_service.service_layer.transfer import ShipmentView
 IGNORED_CONFIRM = Meldung(
     MeldungArt.HINWEIS,
     MeldungID.TRANSFER_OK,
-    "BestaetigeLieferungen wird nicht ausgewertet: Lieferungen werden nur mit acknowledgeShipment quittiert.",
+    "BestaetigeLieferungen wird nicht ausgewertet: "
+    "Lieferungen werden nur mit acknowledgeShipment quittiert.",
 )
 
 
@@ -118,11 +119,15 @@ class TransferService(BiproService):
         _returns=CT_AcknowledgeShipmentResponse,
         _out_variable_name="Response",
     )
-    def acknowledgeShipment(ctx: Any, request: CT_ShipmentRequest) -> CT_AcknowledgeShipmentResponse:
+    def acknowledgeShipment(
+        ctx: Any, request: CT_ShipmentRequest
+    ) -> CT_AcknowledgeShipmentResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)
         with rc.runtime.uow(principal) as uow:
-            outcome, view = transfer.acknowledge_shipment(uow, request.ID, principal.user_id, utcnow())
+            outcome, view = transfer.acknowledge_shipment(
+                uow, request.ID, principal.user_id, utcnow()
+            )
             uow.commit()
         if view is not None:
             _touch(rc, view)

@@ -74,7 +74,7 @@ class CT_Klausel(ComplexModel):
 
 
 class CT_Produktdaten(ComplexModel):
-    """Valoren specifics: transport kinds, valuables classes, clauses (AVB Valoren 1, 2, clauses)."""
+    """Valoren specifics: transport kinds, valuables classes, clauses (AVB Valoren 1, 2)."""
 
     __namespace__ = VERTRAG
     __type_name__ = "CT_Produktdaten"
