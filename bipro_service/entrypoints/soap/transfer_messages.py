@@ -56,7 +56,10 @@ class CT_ListShipmentsRequest(CT_Request):
     __namespace__ = TRANSFER
     __type_name__ = "CT_ListShipmentsRequest"
     _type_info = [
-        ("KategorieDerLieferung", optional(Unicode, max_len=20, type_name="ST_KategorieFilter", __namespace__=TRANSFER)),
+        (
+            "KategorieDerLieferung",
+            optional(Unicode, max_len=20, type_name="ST_KategorieFilter", __namespace__=TRANSFER),
+        ),
         ("BestaetigeLieferungen", optional(Boolean)),
     ]
 
@@ -64,7 +67,9 @@ class CT_ListShipmentsRequest(CT_Request):
 class CT_ListShipmentsResponse(CT_Response):
     __namespace__ = TRANSFER
     __type_name__ = "CT_ListShipmentsResponse"
-    _type_info = [("Lieferung", Array(CT_Lieferung, wrapped=False).customize(min_occurs=0, nillable=False))]
+    _type_info = [
+        ("Lieferung", Array(CT_Lieferung, wrapped=False).customize(min_occurs=0, nillable=False))
+    ]
 
 
 class CT_ShipmentRequest(CT_Request):
@@ -72,7 +77,9 @@ class CT_ShipmentRequest(CT_Request):
 
     __namespace__ = TRANSFER
     __type_name__ = "CT_ShipmentRequest"
-    _type_info = [("ID", required(Unicode, max_len=100, type_name="ST_LieferungsID", __namespace__=TRANSFER))]
+    _type_info = [
+        ("ID", required(Unicode, max_len=100, type_name="ST_LieferungsID", __namespace__=TRANSFER))
+    ]
 
 
 class CT_GetShipmentResponse(CT_Response):

@@ -1,0 +1,162 @@
+"""Token-authenticated BiPRO services: Transfer (430) and contract information (502)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from zeep.exceptions import Fault
+
+from bipro_clients.errors import BiproFault, Meldung
+from bipro_clients.factory import ClientConfig, make_client
+from bipro_clients.sts import SecurityContextToken, Token
+
+BIPRO_VERSION = "2.6.1.1.0"
+TRANSFER = "TransferService_2.6.1.1.0"
+VERTRAG = "VertragService_2.6.1.1.0"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A normal BiPRO answer: ``StatusID`` and ``Meldung``s plus the payload."""
+
+    ok: bool
+    prozess_id: str
+    meldungen: list[Meldung]
+    payload: Any = None
+
+    @property
+    def meldung_ids(self) -> list[str]:
+        return [m.meldung_id for m in self.meldungen]
+
+
+@dataclass(frozen=True)
+class Datei:
+    name: str
+    content_type: str
+    data: bytes
+    checksum: str | None
+
+
+@dataclass(frozen=True)
+class Lieferung:
+    id: str
+    category: str
+    created: datetime
+    available_until: datetime
+    files: list[Datei] = field(default_factory=list)
+
+
+def _answer(response: Any, payload: Any = None) -> Answer:
+    status = response.Status
+    return Answer(
+        ok=status.StatusID == "OK",
+        prozess_id=status.ProzessID,
+        meldungen=[
+            Meldung(m.ArtID, m.MeldungID, m.Text or "", m.Quelle) for m in status.Meldung or []
+        ],
+        payload=payload,
+    )
+
+
+def _lieferung(item: Any) -> Lieferung:
+    files = [
+        Datei(d.Dateiname, d.Dateityp, _bytes(d.Daten), d.Pruefsumme)
+        for transfer in item.Transfer or []
+        for d in transfer.Datei or []
+    ]
+    return Lieferung(item.ID, item.Kategorie, item.Einstellzeitpunkt, item.VerfuegbarBis, files)
+
+
+def _bytes(value: Any) -> bytes:
+    return value if isinstance(value, bytes) else base64.b64decode(value)
+
+
+class _TokenService:
+    wsdl: str
+    path: str
+
+    def __init__(
+        self,
+        base_url: str,
+        token: Token | str,
+        config: ClientConfig | None = None,
+        consumer_id: str | None = None,
+    ):
+        identifier = token.identifier if isinstance(token, Token) else token
+        self.consumer_id = consumer_id
+        _, self.service = make_client(
+            self.wsdl,
+            base_url.rstrip("/") + self.path,
+            config,
+            wsse=SecurityContextToken(identifier),
+        )
+
+    def _request(self, **fields: Any) -> dict[str, Any]:
+        request: dict[str, Any] = {"BiPROVersion": BIPRO_VERSION, **fields}
+        if self.consumer_id:
+            request["ConsumerID"] = self.consumer_id
+        return request
+
+    def _call(self, operation: str, **fields: Any) -> Any:
+        try:
+            return getattr(self.service, operation)(Request=self._request(**fields))
+        except Fault as fault:
+            raise BiproFault.from_zeep(fault) from None
+
+
+class TransferClient(_TokenService):
+    """Electronic broker post (BiPRO 430)."""
+
+    wsdl = TRANSFER
+    path = "/bipro/TransferService_2.6.1.1.0"
+
+    def list_shipments(self, category: str | None = None) -> Answer:
+        response = self._call("listShipments", KategorieDerLieferung=category)
+        return _answer(response, [_lieferung(i) for i in response.Lieferung or []])
+
+    def get_shipment(self, shipment_id: str) -> Answer:
+        response = self._call("getShipment", ID=shipment_id)
+        return _answer(response, _lieferung(response.Lieferung) if response.Lieferung else None)
+
+    def acknowledge_shipment(self, shipment_id: str) -> Answer:
+        return _answer(self._call("acknowledgeShipment", ID=shipment_id))
+
+
+class VertragClient(_TokenService):
+    """Contract information (BiPRO 502) and the listing extension."""
+
+    wsdl = VERTRAG
+    path = "/bipro/VertragService_2.6.1.1.0"
+
+    def get_contract(self, versicherungsscheinnummer: str) -> Answer:
+        response = self._call(
+            "getData",
+            Vertragsauskunft={
+                "Vertragsnummer": {"Versicherungsscheinnummer": versicherungsscheinnummer}
+            },
+        )
+        contract = response.Vertragsauskunft.Vertrag if response.Vertragsauskunft else None
+        return _answer(response, contract)
+
+    def list_contracts(
+        self, changed_since: datetime | None = None, cursor: str | None = None, page_size: int = 100
+    ) -> Answer:
+        response = self._call(
+            "listContracts", GeaendertSeit=changed_since, Cursor=cursor, Seitengroesse=page_size
+        )
+        return _answer(response, (list(response.Vertrag or []), response.NaechsterCursor))
+
+    def all_contracts(
+        self, changed_since: datetime | None = None, page_size: int = 100
+    ) -> list[Any]:
+        """Every contract, following the cursor to the end."""
+        contracts: list[Any] = []
+        cursor = None
+        while True:
+            page, cursor = self.list_contracts(changed_since, cursor, page_size).payload
+            contracts += page
+            if not cursor:
+                return contracts
