@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bipro_service.adapters.db import migrate
+from bipro_service.adapters.db.audit_models import GENESIS_HASH
 from bipro_service.adapters.db.base import Base
 from bipro_service.adapters.db.engine import normalise_url
 from bipro_service.config import Settings
@@ -62,10 +63,19 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 def _truncate_all(url: str) -> None:
-    engine = create_engine(url)
+    """Empty every table (the audit trail's append-only trigger is bypassed as a replica)."""
+    engine = create_engine(normalise_url(url))
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(
+                "INSERT INTO audit_chain_head (id, last_seq, last_hash, purged_through_seq, "
+                "purged_anchor_hash) VALUES (1, 0, :genesis, 0, :genesis)"
+            ),
+            {"genesis": GENESIS_HASH},
+        )
     engine.dispose()
 
 

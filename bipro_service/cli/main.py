@@ -150,3 +150,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 from bipro_service.cli import admin as _admin  # noqa: E402  (registers brokers/users)
 
 _admin.register(main)
+
+from bipro_service.cli import audit as _audit  # noqa: E402  (registers audit/customers)
+
+_audit.register(main)

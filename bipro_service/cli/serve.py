@@ -35,6 +35,8 @@ def serve(settings: Settings, host: str, port: int, workers: int, timeout: int =
         "timeout": timeout,
         "graceful_timeout": 10,
         "accesslog": "-",
+        # Path without query string: activation and DeepLink tokens travel in the query.
+        "access_log_format": '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms',
         "errorlog": "-",
         "loglevel": "info",
         "limit_request_line": 8190,

@@ -22,7 +22,7 @@ from bipro_service.entrypoints.soap.contract import build_wsdl
 from bipro_service.entrypoints.soap.faults import fault_envelope
 from bipro_service.entrypoints.soap.registry import MountedService, mount
 from bipro_service.entrypoints.web.portal import Portal
-from bipro_service.service_layer.audit import AuditEntry, write_audit
+from bipro_service.service_layer.audit import write_audit
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,8 @@ class BiproApplication:
             rc.failed(internal, detail=type(exc).__name__)
             status, headers, body = "500 Internal Server Error", [], fault_envelope(internal, rc)
         try:
-            self._audit(rc)
+            if not rc.audited:
+                write_audit(self.runtime.session_factory, rc.audit_entry())
         except Exception:
             # No audit record, no answer (T IV.2e): the caller gets a generic fault.
             log.exception("audit record could not be written (ProzessID %s)", rc.prozess_id)
@@ -150,28 +151,6 @@ class BiproApplication:
             if k.lower() not in ("content-type", "content-length")
         ]
         return captured.get("status", "500 Internal Server Error"), extra, body
-
-    def _audit(self, rc: RequestContext) -> None:
-        write_audit(
-            self.runtime.session_factory,
-            AuditEntry(
-                occurred_at=rc.received_at,
-                prozess_id=rc.prozess_id,
-                service=rc.service,
-                operation=rc.operation,
-                outcome=rc.outcome,
-                duration_ms=rc.elapsed_ms(),
-                vermittlernummer=rc.vermittlernummer,
-                user_login=rc.login,
-                consumer_id=rc.consumer_id,
-                auth_method=rc.auth_method,
-                objects=rc.objects,
-                meldung_id=rc.meldung_id,
-                source_address=rc.source_address,
-                request_hash=rc.request_hash,
-                detail=rc.detail,
-            ),
-        )
 
     # -- plain routes -------------------------------------------------------------------------
 

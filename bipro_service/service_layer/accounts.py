@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from bipro_service.adapters.db.models import BrokerFirm, User, UserState
+from bipro_service.adapters.db.models import ActivationLink, BrokerFirm, User, UserState
 from bipro_service.adapters.passwords import hash_password, verify_password
 from bipro_service.config import Settings
 from bipro_service.domain.accounts import PasswordPolicy, locks_after
@@ -46,7 +46,8 @@ def password_login(
     source_address: str | None,
     attempt: dict[str, str | None] | None = None,
 ) -> IssuedToken:
-    """Check user key and password and issue a token.
+    """Check user key and password and add a token to ``uow`` (the caller commits it together
+    with the audit record).
 
     Raises 00960 for unknown users and wrong passwords alike, 00964 when locked (also with
     the right password), 00966 for an initial password. Three consecutive wrong entries lock
@@ -90,7 +91,6 @@ def password_login(
         now=now,
         source_address=source_address,
     )
-    uow.commit()
     return token
 
 
@@ -111,7 +111,8 @@ def _count_failure(
     locked = locks_after(count, settings.max_failed_logins) and lock_user(uow, user_id, now)
     if locked and attempt is not None:
         attempt["locked"] = "account locked by this attempt"
-    uow.commit()
+    # Committed now although the request fails: the counter must survive the fault.
+    uow.commit(audited=False)
 
 
 def lock_user(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
@@ -149,6 +150,13 @@ def set_password(
     if user.state is UserState.INVITED:
         user.state = UserState.ACTIVE
     revoke_user_tokens(uow.session, user.id, now)
+    # A password set any other way voids open activation links: whoever holds one could
+    # otherwise reset the password without knowing the current one.
+    uow.session.execute(
+        update(ActivationLink)
+        .where(ActivationLink.user_id == user.id, ActivationLink.used_at.is_(None))
+        .values(used_at=now)
+    )
 
 
 def change_password(

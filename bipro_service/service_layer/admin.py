@@ -64,7 +64,7 @@ def create_firm(
         vermittlernummer=vermittlernummer, name=name, is_test_access=test_access, created_at=now
     )
     uow.session.add(firm)
-    _audit(uow, INSURER, "createFirm", now, firm=vermittlernummer)
+    audit_admin_action(uow, INSURER, "createFirm", now, firm=vermittlernummer)
     uow.commit()
     return firm
 
@@ -120,7 +120,7 @@ def create_user(
     uow.session.add(user)
     uow.session.flush()
     secret = _activation_link(uow, user, now)
-    _audit(uow, actor, "createUser", now, firm=firm.vermittlernummer, user=login)
+    audit_admin_action(uow, actor, "createUser", now, firm=firm.vermittlernummer, user=login)
     uow.commit()
     return NewUser(login, initial, secret)
 
@@ -149,7 +149,7 @@ def reset_initial_password(uow: UnitOfWork, actor: Actor, login: str, now: datet
     user.locked_at = None
     revoke_user_tokens(uow.session, user.id, now)
     secret = _activation_link(uow, user, now)
-    _audit(uow, actor, "resetInitialPassword", now, user=login)
+    audit_admin_action(uow, actor, "resetInitialPassword", now, user=login)
     uow.commit()
     return NewUser(login, initial, secret)
 
@@ -162,7 +162,7 @@ def unlock_user(uow: UnitOfWork, actor: Actor, login: str, now: datetime) -> Non
     user.state = UserState.ACTIVE if user.password_hash else UserState.INVITED
     user.failed_logins = 0
     user.locked_at = None
-    _audit(uow, actor, "unlockUser", now, user=login)
+    audit_admin_action(uow, actor, "unlockUser", now, user=login)
     uow.commit()
 
 
@@ -171,7 +171,7 @@ def revoke_user(uow: UnitOfWork, actor: Actor, login: str, now: datetime) -> Non
     user = _user_for(uow, actor, login)
     user.state = UserState.REVOKED
     revoke_user_tokens(uow.session, user.id, now)
-    _audit(uow, actor, "revokeUser", now, user=login)
+    audit_admin_action(uow, actor, "revokeUser", now, user=login)
     uow.commit()
 
 
@@ -179,7 +179,7 @@ def lock(uow: UnitOfWork, actor: Actor, login: str, now: datetime) -> None:
     """Lock a user by hand."""
     user = _user_for(uow, actor, login)
     lock_user(uow, user.id, now)
-    _audit(uow, actor, "lockUser", now, user=login)
+    audit_admin_action(uow, actor, "lockUser", now, user=login)
     uow.commit()
 
 
@@ -188,7 +188,7 @@ def end_agency(uow: UnitOfWork, vermittlernummer: str, now: datetime) -> None:
     firm = _firm_for(uow, INSURER, vermittlernummer)
     firm.agency_ended_at = now
     revoke_firm_tokens(uow.session, firm.id, now)
-    _audit(uow, INSURER, "endAgency", now, firm=vermittlernummer)
+    audit_admin_action(uow, INSURER, "endAgency", now, firm=vermittlernummer)
     uow.commit()
 
 
@@ -206,7 +206,10 @@ def redeem_activation(
     user = uow.session.get(User, link.user_id)
     if user is None or user.state not in (UserState.INVITED, UserState.ACTIVE):
         raise InvalidToken()
-    set_password(uow, settings, user, new_password, now)
+    firm = uow.session.get(BrokerFirm, user.firm_id)
+    if firm is None or not firm.is_active:
+        raise InvalidToken()
+    # Claim the link first: of two parallel redemptions exactly one gets it.
     used = uow.session.execute(
         update(ActivationLink)
         .where(ActivationLink.id == link.id, ActivationLink.used_at.is_(None))
@@ -214,13 +217,10 @@ def redeem_activation(
     )
     if not used.rowcount:  # type: ignore[attr-defined]
         raise InvalidToken()
-    # All other open links of this user are void as well.
-    uow.session.execute(
-        update(ActivationLink)
-        .where(ActivationLink.user_id == user.id, ActivationLink.used_at.is_(None))
-        .values(used_at=now)
+    set_password(uow, settings, user, new_password, now)  # voids the user's other links
+    audit_admin_action(
+        uow, Actor(f"user:{user.login}", user.firm_id), "activate", now, user=user.login
     )
-    _audit(uow, Actor(f"user:{user.login}", user.firm_id), "activate", now, user=user.login)
     uow.commit()
     return user.login
 
@@ -235,7 +235,10 @@ def activation_user(uow: UnitOfWork, secret: str, now: datetime) -> User | None:
     return uow.session.get(User, link.user_id)
 
 
-def _audit(uow: UnitOfWork, actor: Actor, operation: str, now: datetime, **objects: str) -> None:
+def audit_admin_action(
+    uow: UnitOfWork, actor: Actor, operation: str, now: datetime, **objects: str
+) -> None:
+    """Record an administrative action in the caller's transaction."""
     add_audit(
         uow.session,
         AuditEntry(

@@ -1,14 +1,24 @@
-"""The one place that writes the audit trail (T IV.2e: every login and every call)."""
+"""The one place that writes the audit trail (T IV.2e: every login and every call).
+
+Records form a hash chain in ``seq`` order: each append takes the single chain-head row with an
+``UPDATE … RETURNING`` (a row lock on PostgreSQL, the write lock on SQLite), so the chain stays
+linear however many workers append, and commits with the transaction it belongs to.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bipro_service.adapters.db.models import AuditRecord
+from bipro_service.adapters.db.audit_models import AuditChainHead, AuditRecord
+
+HEAD_ID = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,26 +42,37 @@ class AuditEntry:
     detail: str | None = None
 
 
-def add_audit(session: Session, entry: AuditEntry) -> AuditRecord:
-    """Add the record to ``session``: it commits with the business write it belongs to."""
-    record = AuditRecord(
-        occurred_at=entry.occurred_at,
-        prozess_id=entry.prozess_id,
-        vermittlernummer=entry.vermittlernummer,
-        user_login=entry.user_login,
-        consumer_id=entry.consumer_id,
-        auth_method=entry.auth_method,
-        service=entry.service,
-        operation=entry.operation,
-        objects=entry.objects,
-        outcome=entry.outcome,
-        meldung_id=entry.meldung_id,
-        duration_ms=entry.duration_ms,
-        source_address=entry.source_address,
-        request_hash=entry.request_hash,
-        detail=entry.detail,
+_FIELDS = tuple(AuditEntry.__dataclass_fields__)
+
+
+def record_digest(seq: int, prev_hash: str, content: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash, the sequence number and the canonical content."""
+    values = {name: content[name] for name in _FIELDS}
+    values["occurred_at"] = values["occurred_at"].isoformat()
+    canonical = json.dumps(
+        [seq, prev_hash, values], sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def add_audit(session: Session, entry: AuditEntry) -> AuditRecord:
+    """Append ``entry`` to the chain in ``session``'s transaction (it commits with it)."""
+    row = session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_seq=AuditChainHead.last_seq + 1)
+        .returning(AuditChainHead.last_seq, AuditChainHead.last_hash)
+    ).one_or_none()
+    if row is None:
+        raise RuntimeError("audit chain head missing: run `bipro-service db upgrade`")
+    seq, prev_hash = int(row[0]), str(row[1])
+    content = asdict(entry)
+    digest = record_digest(seq, prev_hash, content)
+    record = AuditRecord(seq=seq, prev_hash=prev_hash, record_hash=digest, **content)
     session.add(record)
+    session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(last_hash=digest)
+    )
     return record
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from types import TracebackType
 
@@ -28,10 +29,15 @@ class UnitOfWork:
         session_factory: sessionmaker[Session],
         principal: Principal | None = None,
         today: date | None = None,
+        *,
+        before_commit: Callable[[Session], None] | None = None,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.principal = principal
         self.today = today
+        self._before_commit = before_commit
+        self._after_commit = after_commit
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
@@ -53,8 +59,17 @@ class UnitOfWork:
         finally:
             self.session.close()
 
-    def commit(self) -> None:
+    def commit(self, *, audited: bool = True) -> None:
+        """Commit; the entry point's audit record goes into the same transaction.
+
+        ``audited=False`` for intermediate commits whose request may still fail (the lockout
+        counter): the request's record is then written with its final outcome.
+        """
+        if audited and self._before_commit is not None:
+            self._before_commit(self.session)
         self.session.commit()
+        if audited and self._after_commit is not None:
+            self._after_commit()
 
     def rollback(self) -> None:
         self.session.rollback()

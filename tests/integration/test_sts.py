@@ -234,3 +234,31 @@ def test_lock_revokes_tokens_in_database(app: BiproApplication, anna: str) -> No
             .where(SecurityToken.revoked_at.is_(None))
         )
     assert open_tokens == 0
+
+
+def test_password_change_voids_open_activation_links(app: BiproApplication) -> None:
+    from bipro_service.domain.status import InvalidToken
+    from bipro_service.service_layer.accounts import change_password
+
+    make_firm(app.runtime)
+    new = make_user(app.runtime, "dora", active=False)
+    with app.runtime.uow() as uow:
+        change_password(uow, app.runtime.settings, "dora", new.initial_password, PASSWORD, utcnow())
+    with app.runtime.uow() as uow, pytest.raises(InvalidToken):
+        admin.redeem_activation(
+            uow, app.runtime.settings, new.activation_secret, "Ganz-Anderes-Pw-99", utcnow()
+        )
+    identifier_of(login(app, "dora"))
+
+
+def test_activation_refused_after_agency_ended(app: BiproApplication) -> None:
+    from bipro_service.domain.status import InvalidToken
+
+    make_firm(app.runtime)
+    new = make_user(app.runtime, "emil", active=False)
+    with app.runtime.uow() as uow:
+        admin.end_agency(uow, "T100", utcnow())
+    with app.runtime.uow() as uow, pytest.raises(InvalidToken):
+        admin.redeem_activation(
+            uow, app.runtime.settings, new.activation_secret, PASSWORD, utcnow()
+        )

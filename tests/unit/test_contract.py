@@ -14,7 +14,7 @@ from bipro_service.entrypoints.soap.contract import build_wsdl, schema_documents
 from bipro_service.entrypoints.soap.registry import mount
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE_URL = Settings().model_fields["public_base_url"].default
+BASE_URL = Settings.model_fields["public_base_url"].default
 
 
 @pytest.mark.parametrize("definition", SERVICES, ids=lambda d: d.file_stem)

@@ -19,11 +19,13 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     String,
-    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bipro_service.adapters.db.audit_models import AuditChainHead, AuditPurgePermit, AuditRecord
 from bipro_service.adapters.db.base import Base, UTCDateTime, utcnow
+
+__all__ = ["AuditChainHead", "AuditPurgePermit", "AuditRecord"]  # re-exported; see audit_models
 
 Money = Numeric(14, 2)
 
@@ -199,33 +201,6 @@ class ShipmentDocument(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     shipment: Mapped[Shipment] = relationship(back_populates="documents")
-
-
-class AuditRecord(Base):
-    """One login attempt or one call, kept six years (T IV.2e, HGB § 257(4))."""
-
-    __tablename__ = "audit_records"
-    __table_args__ = (
-        Index("ix_audit_firm_time", "vermittlernummer", "occurred_at"),
-        Index("ix_audit_user_time", "user_login", "occurred_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    prozess_id: Mapped[str] = mapped_column(String(40))
-    vermittlernummer: Mapped[str | None] = mapped_column(String(20))
-    user_login: Mapped[str | None] = mapped_column(String(64))
-    consumer_id: Mapped[str | None] = mapped_column(String(100))
-    auth_method: Mapped[str | None] = mapped_column(String(20))
-    service: Mapped[str] = mapped_column(String(60))
-    operation: Mapped[str] = mapped_column(String(60))
-    objects: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    outcome: Mapped[str] = mapped_column(String(20))
-    meldung_id: Mapped[str | None] = mapped_column(String(5))
-    duration_ms: Mapped[int] = mapped_column(Integer)
-    source_address: Mapped[str | None] = mapped_column(String(64))
-    request_hash: Mapped[str | None] = mapped_column(String(64))
-    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class SecurityToken(Base):

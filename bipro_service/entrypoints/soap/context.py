@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.orm import Session
+
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.domain.status import BiproError, Meldung, MeldungArt
+from bipro_service.service_layer.audit import AuditEntry, add_audit
+from bipro_service.service_layer.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from bipro_service.entrypoints.runtime import Runtime
@@ -45,6 +49,7 @@ class RequestContext:
     outcome: str = "OK"
     meldung_id: str | None = None
     detail: str | None = None
+    audited: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def touched(self, kind: str, identifier: str) -> None:
@@ -68,3 +73,43 @@ class RequestContext:
 
     def elapsed_ms(self) -> int:
         return int((time.perf_counter() - self.started) * 1000)
+
+    def audit_entry(self) -> AuditEntry:
+        """The audit record of this request as known now."""
+        return AuditEntry(
+            occurred_at=self.received_at,
+            prozess_id=self.prozess_id,
+            service=self.service,
+            operation=self.operation,
+            outcome=self.outcome,
+            duration_ms=self.elapsed_ms(),
+            vermittlernummer=self.vermittlernummer,
+            user_login=self.login,
+            consumer_id=self.consumer_id,
+            auth_method=self.auth_method,
+            objects={kind: sorted(ids) for kind, ids in self.objects.items()},
+            meldung_id=self.meldung_id,
+            source_address=self.source_address,
+            request_hash=self.request_hash,
+            detail=self.detail,
+        )
+
+    def unit_of_work(self, principal: Principal | None = None) -> UnitOfWork:
+        """A unit of work whose commit carries this request's audit record (a business write
+        and its record are never separated); scoped to ``principal`` when given."""
+        runtime = self.runtime
+
+        def before_commit(session: Session) -> None:
+            if not self.audited:
+                add_audit(session, self.audit_entry())
+
+        def after_commit() -> None:
+            self.audited = True
+
+        return UnitOfWork(
+            runtime.session_factory,
+            principal,
+            runtime.business_day() if principal is not None else None,
+            before_commit=before_commit,
+            after_commit=after_commit,
+        )

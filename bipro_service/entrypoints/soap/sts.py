@@ -19,6 +19,7 @@ from bipro_service.adapters.xml.wssecurity import (
 from bipro_service.domain.status import BiproError, MeldungID
 from bipro_service.entrypoints.soap.base import BiproService, request_context
 from bipro_service.entrypoints.soap.context import ENVELOPE_KEY
+from bipro_service.entrypoints.soap.faults import make_status
 from bipro_service.entrypoints.soap.sts_messages import (
     LifetimeType,
     RequestedSecurityTokenType,
@@ -113,7 +114,7 @@ class PasswordSecurityTokenService(BiproService):
             rc.auth_method = AuthMethod.PASSWORD.value
             attempt: dict[str, str | None] = {}
             try:
-                with runtime.uow() as uow:
+                with rc.unit_of_work() as uow:
                     issued = accounts.password_login(
                         uow,
                         runtime.settings,
@@ -123,6 +124,8 @@ class PasswordSecurityTokenService(BiproService):
                         rc.source_address,
                         attempt,
                     )
+                    rc.vermittlernummer = attempt.get("vermittlernummer")
+                    uow.commit()
             finally:
                 rc.vermittlernummer = attempt.get("vermittlernummer")
                 rc.detail = attempt.get("locked")
@@ -156,12 +159,13 @@ class PasswordSecurityTokenService(BiproService):
                     "CancelTarget ohne SecurityContextToken.",
                     meldung_id=MeldungID.NO_SCT_IDENTIFIER,
                 )
-            with runtime.uow() as uow:
+            with rc.unit_of_work() as uow:
                 found = tokens.check_token(uow.session, runtime.settings, identifier, now)
                 if found is not None:
                     rc.vermittlernummer = found[1].vermittlernummer
                     rc.login = found[2].login if found[2] is not None else None
                 tokens.cancel_token(uow.session, identifier, now)
+                make_status(rc, True)
                 uow.commit()
             return RequestSecurityTokenResponseType(
                 TokenType=SCT_TOKEN_TYPE, RequestedTokenCancelled=""

@@ -124,13 +124,13 @@ class TransferService(BiproService):
     ) -> CT_AcknowledgeShipmentResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)
-        with rc.runtime.uow(principal) as uow:
+        # The acknowledgement and its audit record commit together.
+        with rc.unit_of_work(principal) as uow:
             outcome, view = transfer.acknowledge_shipment(
                 uow, request.ID, principal.user_id, utcnow()
             )
+            if view is not None:
+                _touch(rc, view)
+            status = make_status(rc, outcome.ok, outcome.meldungen)
             uow.commit()
-        if view is not None:
-            _touch(rc, view)
-        return CT_AcknowledgeShipmentResponse(
-            BiPROVersion=rc.bipro_version, Status=make_status(rc, outcome.ok, outcome.meldungen)
-        )
+        return CT_AcknowledgeShipmentResponse(BiPROVersion=rc.bipro_version, Status=status)
