@@ -16,7 +16,7 @@ class TransportKind(enum.StrEnum):
 
     @property
     def by_carrier(self) -> bool:
-        """With a carrier: all risks while in its custody (AVB 2.1); accompanied: named perils (2.2)."""
+        """With a carrier: all risks in its custody (AVB 2.1); accompanied: named perils (2.2)."""
         return self is not TransportKind.ACCOMPANIED
 
 
