@@ -1,0 +1,1 @@
+"""Attack corpora and their loaders."""
