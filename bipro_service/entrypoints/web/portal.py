@@ -1,4 +1,5 @@
-"""Portal pages under ``/portal/``: activation link and password change (T II.1, I.5b).
+"""Portal pages under ``/portal/``: activation link and password change (T II.1, I.5b), and the
+DeepLink targets (BiPRO 440, ``service_layer/deeplinks.py``).
 
 No JavaScript, no session: each form carries a CSRF token (``csrf.py``), every answer the
 strict security headers of ``http.py``. A successful POST redirects (303) to a confirmation
@@ -42,9 +43,11 @@ from bipro_service.entrypoints.web.http import (
     set_cookie,
     source_address,
 )
+from bipro_service.service_layer import deeplinks
 from bipro_service.service_layer.accounts import change_password
 from bipro_service.service_layer.admin import activation_user, redeem_activation
 from bipro_service.service_layer.audit import AuditEntry, write_audit
+from bipro_service.service_layer.deeplinks import ContractView, CustomerView
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,12 @@ LINK_INVALID = (
     "Dieser Aktivierungslink ist ungültig, abgelaufen oder wurde bereits verwendet. "
     "Einen neuen Link erhalten Sie von Ihrem Makleradministrator oder vom Versicherer."
 )
+DEEPLINK_INVALID = (
+    "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Ein DeepLink ist nur "
+    "kurz gültig und nur einmal verwendbar: Bitte öffnen Sie den Vertrag oder Kunden erneut aus "
+    "Ihrer Maklersoftware."
+)
+"""The one refusal text of every DeepLink problem (forged, expired, used, no longer served)."""
 MISMATCH = "Die beiden neuen Passwörter stimmen nicht überein."
 INCOMPLETE = "Bitte füllen Sie alle Felder aus."
 
@@ -76,6 +85,7 @@ class Portal:
             "/portal/activate/done": {"GET": self._activate_done},
             "/portal/password": {"GET": self._password_form, "POST": self._change_password},
             "/portal/password/done": {"GET": self._password_done},
+            deeplinks.PATH: {"GET": self._deeplink},
         }
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -283,6 +293,32 @@ class Portal:
             "melden Sie sich mit dem neuen Passwort neu an.",
             kind="success",
         )
+
+    def _deeplink(self, environ: Environ) -> Response:
+        """Follow a DeepLink: claim it, show the contract or customer, audit the jump."""
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            # A HEAD (link preview, probe) must not use up a single-use link.
+            response = _page("405 Method Not Allowed", "Nicht erlaubt", "Methode nicht erlaubt.")
+            response.headers.append(("Allow", "GET"))
+            return response
+        runtime = self.runtime
+        jump = deeplinks.follow(
+            runtime.session_factory,
+            runtime.settings,
+            query_value(environ, deeplinks.QUERY_PARAMETER),
+            now=utcnow(),
+            today=runtime.business_day(),
+            source_address=source_address(environ, runtime.settings.trusted_proxies),
+        )
+        if isinstance(jump.view, ContractView):
+            response = Response("200 OK", pages.deeplink_contract(jump.view))
+        elif isinstance(jump.view, CustomerView):
+            response = Response("200 OK", pages.deeplink_customer(jump.view))
+        else:
+            log.info("portal: DeepLink refused: %s", jump.reason)
+            response = _page("410 Gone", "Link ungültig", DEEPLINK_INVALID)
+        response.headers.append(("X-Robots-Tag", "noindex, nofollow"))
+        return response
 
 
 def _page(
