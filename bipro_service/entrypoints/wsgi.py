@@ -11,7 +11,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bipro_service.adapters.xml.hardened import XmlLimits, parse_envelope, read_body
+from bipro_service.adapters.xml.hardened import (
+    XmlLimits,
+    normalise_legacy_version,
+    parse_envelope,
+    read_body,
+)
 from bipro_service.config import Settings
 from bipro_service.domain.status import BiproError, InternalError
 from bipro_service.entrypoints.runtime import Runtime
@@ -20,6 +25,7 @@ from bipro_service.entrypoints.soap.catalogue import SERVICES
 from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, ENVIRON_KEY, RequestContext
 from bipro_service.entrypoints.soap.contract import build_wsdl
 from bipro_service.entrypoints.soap.faults import fault_envelope
+from bipro_service.entrypoints.soap.message_security import MessageSecurity
 from bipro_service.entrypoints.soap.registry import MountedService, mount
 from bipro_service.entrypoints.web.portal import Portal
 from bipro_service.service_layer.audit import write_audit
@@ -51,6 +57,7 @@ class BiproApplication:
             mounted = mount(definition)
             self.services[definition.path] = mounted
             self.wsdls[definition.path] = build_wsdl(mounted, settings.public_base_url)
+        self.security = MessageSecurity(runtime)
         self.portal = Portal(runtime)
         self.routes: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
             "/": self._index,
@@ -100,7 +107,8 @@ class BiproApplication:
         try:
             status, headers, body = self._dispatch(service, environ, rc)
         except BiproError as error:
-            rc.failed(error)
+            reason = getattr(error, "reason", None)  # why a signature/certificate was refused
+            rc.failed(error, detail=str(reason) if reason else None)
             status, headers, body = "500 Internal Server Error", [], fault_envelope(error, rc)
         except Exception as exc:
             log.exception("request failed before dispatch (ProzessID %s)", rc.prozess_id)
@@ -115,6 +123,15 @@ class BiproApplication:
             log.exception("audit record could not be written (ProzessID %s)", rc.prozess_id)
             internal = InternalError()
             status, headers, body = "500 Internal Server Error", [], fault_envelope(internal, rc)
+        try:
+            body = self.security.outbound(body, rc)
+        except Exception:
+            log.exception("answer could not be signed (ProzessID %s)", rc.prozess_id)
+            status, headers, body = (
+                "500 Internal Server Error",
+                [],
+                fault_envelope(InternalError(), rc),
+            )
         return _respond(start_response, status, body, XML_CONTENT_TYPE, headers)
 
     def _dispatch(
@@ -130,11 +147,14 @@ class BiproApplication:
         envelope = parse_envelope(data, self.limits)
         rc.operation = pipeline.resolve_operation(service, envelope, environ.get("HTTP_SOAPACTION"))
         pipeline.check_headers(envelope)
+        self.security.inbound(envelope, rc, environ)
+        normalise_legacy_version(envelope)
         pipeline.read_request_fields(envelope, rc, self.runtime.settings.supported_releases)
         if service.definition.validate_schema:
             pipeline.validate(service, envelope)
         if service.definition.authenticated:
             pipeline.authenticate(self.runtime, envelope, rc)
+            self.security.after_authentication(rc)
         environ[ENVELOPE_KEY] = envelope.root
         environ["wsgi.input"] = io.BytesIO(b"")
         environ["CONTENT_LENGTH"] = "0"
@@ -150,7 +170,11 @@ class BiproApplication:
             for k, v in captured.get("headers", [])
             if k.lower() not in ("content-type", "content-length")
         ]
-        return captured.get("status", "500 Internal Server Error"), extra, body
+        status = captured.get("status", "500 Internal Server Error")
+        if not status.startswith("200") and rc.outcome != "FAULT":
+            # A fault Spyne produced itself (none of ours): audit it as one.
+            rc.failed(InternalError(), detail="framework fault")
+        return status, extra, body
 
     # -- plain routes -------------------------------------------------------------------------
 

@@ -29,3 +29,5 @@ class Principal:
     login: str | None = None
     is_admin: bool = False
     token_id: int | None = None
+    signature_required: bool = False
+    """The firm must sign every request (WS-Security)."""

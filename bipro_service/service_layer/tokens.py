@@ -112,6 +112,7 @@ def authenticate(session: Session, settings: Settings, identifier: str, now: dat
         login=user.login if user is not None else None,
         is_admin=user.is_admin if user is not None else False,
         token_id=token.id,
+        signature_required=firm.signature_required,
     )
 
 

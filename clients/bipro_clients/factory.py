@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 import zeep
 from zeep.transports import Transport
 
@@ -29,6 +30,18 @@ class ClientConfig:
         default_factory=lambda: Path(os.environ.get("BIPRO_WSDL_DIR", DEFAULT_WSDL_DIR))
     )
     """Folder of the committed WSDL files."""
+
+
+class _PinnedVerify(HTTPAdapter):
+    """Always verifies TLS with the configured CA bundle, whatever the environment says."""
+
+    def __init__(self, verify: bool | str) -> None:
+        super().__init__()
+        self._verify = verify
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["verify"] = self._verify
+        return super().send(request, *args, **kwargs)
 
 
 def wsdl_path(name: str, config: ClientConfig | None = None) -> Path:
@@ -54,6 +67,8 @@ def make_client(
     config = config or ClientConfig()
     session = requests.Session()
     session.verify = config.verify
+    # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override session.verify: pin it.
+    session.mount("https://", _PinnedVerify(config.verify))
     if config.client_cert:
         session.cert = config.client_cert
     transport = Transport(session=session, timeout=config.timeout, operation_timeout=config.timeout)

@@ -12,6 +12,7 @@ from zeep.wsse.username import UsernameToken
 
 from bipro_clients.errors import BiproFault
 from bipro_clients.factory import ClientConfig, make_client
+from bipro_clients.signing import security_header
 
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSC = "http://schemas.xmlsoap.org/ws/2005/02/sc"
@@ -56,12 +57,7 @@ class SecurityContextToken:
     def apply(
         self, envelope: etree._Element, headers: dict[str, str]
     ) -> tuple[etree._Element, dict[str, str]]:
-        header = envelope.find("{http://schemas.xmlsoap.org/soap/envelope/}Header")
-        if header is None:
-            header = etree.Element("{http://schemas.xmlsoap.org/soap/envelope/}Header")
-            envelope.insert(0, header)
-        security = etree.SubElement(header, f"{{{WSSE}}}Security", nsmap={"wsse": WSSE})
-        security.append(self.element())
+        security_header(envelope).append(self.element())
         return envelope, headers
 
     def verify(self, envelope: etree._Element) -> etree._Element:

@@ -50,6 +50,9 @@ class RequestContext:
     meldung_id: str | None = None
     detail: str | None = None
     audited: bool = False
+    signed: bool = False
+    caller_certificate: Any = None
+    """The client certificate (signature or TLS) with its firm, see ``message_security``."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def touched(self, kind: str, identifier: str) -> None:

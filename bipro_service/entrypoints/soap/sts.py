@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,15 +11,16 @@ from lxml import etree
 from spyne import rpc
 
 from bipro_service.adapters.db.base import utcnow
+from bipro_service.adapters.db.models import BrokerFirm
 from bipro_service.adapters.xml.wssecurity import (
     NoSecurityHeader,
     context_token_identifier,
     security_header,
     username_token,
 )
-from bipro_service.domain.status import BiproError, MeldungID
+from bipro_service.domain.status import AccountLocked, BiproError, MeldungID
 from bipro_service.entrypoints.soap.base import BiproService, request_context
-from bipro_service.entrypoints.soap.context import ENVELOPE_KEY
+from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, RequestContext
 from bipro_service.entrypoints.soap.faults import make_status
 from bipro_service.entrypoints.soap.sts_messages import (
     LifetimeType,
@@ -89,88 +91,148 @@ def _target_identifier(rst: RstRequest, header: etree._Element | None) -> str | 
     return context_token_identifier(security_header(header))
 
 
+def _issued(issued: tokens.IssuedToken) -> RequestSecurityTokenResponseType:
+    return RequestSecurityTokenResponseType(
+        TokenType=SCT_TOKEN_TYPE,
+        RequestedSecurityToken=RequestedSecurityTokenType(
+            SecurityContextToken=SecurityContextTokenType(Identifier=issued.identifier)
+        ),
+        Lifetime=LifetimeType(
+            Created=wsu_time(issued.created_at), Expires=wsu_time(issued.expires_at)
+        ),
+    )
+
+
+def _who(rc: RequestContext, found: tuple[Any, Any, Any] | None) -> None:
+    if found is not None:
+        rc.vermittlernummer = found[1].vermittlernummer
+        rc.login = found[2].login if found[2] is not None else None
+
+
+def _validate(
+    rc: RequestContext, rst: RstRequest, header: etree._Element | None
+) -> RequestSecurityTokenResponseType:
+    identifier = _target_identifier(rst, header)
+    found = None
+    if identifier:
+        with rc.runtime.uow() as uow:
+            found = tokens.check_token(uow.session, rc.runtime.settings, identifier, utcnow())
+            _who(rc, found)
+    return RequestSecurityTokenResponseType(
+        TokenType=RSTR_STATUS_TOKEN_TYPE,
+        Status=StatusType(Code=STATUS_VALID if found is not None else STATUS_INVALID),
+    )
+
+
+def _cancel(
+    rc: RequestContext, rst: RstRequest, header: etree._Element | None
+) -> RequestSecurityTokenResponseType:
+    identifier = _target_identifier(rst, header)
+    if not identifier:
+        raise BiproError(
+            "CancelTarget ohne SecurityContextToken.", meldung_id=MeldungID.NO_SCT_IDENTIFIER
+        )
+    now = utcnow()
+    with rc.unit_of_work() as uow:
+        _who(rc, tokens.check_token(uow.session, rc.runtime.settings, identifier, now))
+        tokens.cancel_token(uow.session, identifier, now)
+        make_status(rc, True)
+        uow.commit()
+    return RequestSecurityTokenResponseType(TokenType=SCT_TOKEN_TYPE, RequestedTokenCancelled="")
+
+
+def _dispatch(
+    ctx: Any, issue: Callable[[RequestContext, etree._Element | None], tokens.IssuedToken]
+) -> RequestSecurityTokenResponseType:
+    """Issue with the login method's own ``issue``; Validate and Cancel are the same for both."""
+    rc = request_context(ctx)
+    header = ctx.transport.req_env[ENVELOPE_KEY].find(f"{{{SOAP11_ENV}}}Header")
+    rst = parse_rst(ctx.in_body_doc)
+    if rst.request_type == REQUEST_ISSUE:
+        if rst.token_type not in (None, SCT_TOKEN_TYPE):
+            raise WrongTokenType(f"TokenType muss {SCT_TOKEN_TYPE} sein.", quelle="TokenType")
+        return _issued(issue(rc, header))
+    if rst.request_type == REQUEST_VALIDATE:
+        return _validate(rc, rst, header)
+    if rst.request_type == REQUEST_CANCEL:
+        return _cancel(rc, rst, header)
+    raise WrongRequestType(
+        f"RequestType muss Issue, Validate oder Cancel sein: {rst.request_type[:100]!r}",
+        quelle="RequestType",
+    )
+
+
+def _password_issue(rc: RequestContext, header: etree._Element | None) -> tokens.IssuedToken:
+    credentials = username_token(security_header(header))
+    if credentials is None:
+        raise NoSecurityHeader()
+    rc.login = credentials.username or None
+    rc.auth_method = AuthMethod.PASSWORD.value
+    attempt: dict[str, str | None] = {}
+    try:
+        with rc.unit_of_work() as uow:
+            issued = accounts.password_login(
+                uow,
+                rc.runtime.settings,
+                credentials.username,
+                credentials.password,
+                utcnow(),
+                rc.source_address,
+                attempt,
+            )
+            rc.vermittlernummer = attempt.get("vermittlernummer")
+            uow.commit()
+    finally:
+        rc.vermittlernummer = attempt.get("vermittlernummer")
+        rc.detail = attempt.get("locked")
+    return issued
+
+
+def _certificate_issue(rc: RequestContext, header: etree._Element | None) -> tokens.IssuedToken:
+    """A firm certificate (signature, or TLS through the trusted proxy) logs in as the firm."""
+    rc.auth_method = AuthMethod.CERTIFICATE.value
+    caller = rc.caller_certificate
+    if caller is None:
+        raise CertificateRequired()
+    with rc.unit_of_work() as uow:
+        firm = uow.session.get(BrokerFirm, caller.firm_id)
+        if firm is None or not firm.is_active:
+            raise AccountLocked()
+        rc.vermittlernummer = firm.vermittlernummer
+        issued = tokens.issue_token(
+            uow.session,
+            rc.runtime.settings,
+            firm_id=firm.id,
+            user_id=None,
+            method=AuthMethod.CERTIFICATE,
+            now=utcnow(),
+            source_address=rc.source_address,
+        )
+        uow.commit()
+    return issued
+
+
+class CertificateRequired(BiproError):
+    meldung_id = MeldungID.NO_SECURITY_HEADER
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Zertifikatsanmeldung: Request mit dem Firmenzertifikat signieren "
+            "(wsse:BinarySecurityToken) oder per TLS-Clientzertifikat senden."
+        )
+
+
 class PasswordSecurityTokenService(BiproService):
     """STS for user key + password (``wsse:UsernameToken``, PasswordText)."""
 
-    @rpc(
-        RequestSecurityTokenType,
-        _body_style="bare",
-        _returns=RequestSecurityTokenResponseType,
-    )
+    @rpc(RequestSecurityTokenType, _body_style="bare", _returns=RequestSecurityTokenResponseType)
     def RequestSecurityToken(ctx: Any, _rst: Any) -> RequestSecurityTokenResponseType:
-        rc = request_context(ctx)
-        root = ctx.transport.req_env[ENVELOPE_KEY]
-        header = root.find(f"{{{SOAP11_ENV}}}Header")
-        rst = parse_rst(ctx.in_body_doc)
-        runtime = rc.runtime
-        now = utcnow()
-        if rst.request_type == REQUEST_ISSUE:
-            if rst.token_type not in (None, SCT_TOKEN_TYPE):
-                raise WrongTokenType(f"TokenType muss {SCT_TOKEN_TYPE} sein.", quelle="TokenType")
-            credentials = username_token(security_header(header))
-            if credentials is None:
-                raise NoSecurityHeader()
-            rc.login = credentials.username or None
-            rc.auth_method = AuthMethod.PASSWORD.value
-            attempt: dict[str, str | None] = {}
-            try:
-                with rc.unit_of_work() as uow:
-                    issued = accounts.password_login(
-                        uow,
-                        runtime.settings,
-                        credentials.username,
-                        credentials.password,
-                        now,
-                        rc.source_address,
-                        attempt,
-                    )
-                    rc.vermittlernummer = attempt.get("vermittlernummer")
-                    uow.commit()
-            finally:
-                rc.vermittlernummer = attempt.get("vermittlernummer")
-                rc.detail = attempt.get("locked")
-            return RequestSecurityTokenResponseType(
-                TokenType=SCT_TOKEN_TYPE,
-                RequestedSecurityToken=RequestedSecurityTokenType(
-                    SecurityContextToken=SecurityContextTokenType(Identifier=issued.identifier)
-                ),
-                Lifetime=LifetimeType(
-                    Created=wsu_time(issued.created_at), Expires=wsu_time(issued.expires_at)
-                ),
-            )
-        if rst.request_type == REQUEST_VALIDATE:
-            identifier = _target_identifier(rst, header)
-            valid = False
-            if identifier:
-                with runtime.uow() as uow:
-                    found = tokens.check_token(uow.session, runtime.settings, identifier, now)
-                    valid = found is not None
-                    if found is not None:
-                        rc.vermittlernummer = found[1].vermittlernummer
-                        rc.login = found[2].login if found[2] is not None else None
-            return RequestSecurityTokenResponseType(
-                TokenType=RSTR_STATUS_TOKEN_TYPE,
-                Status=StatusType(Code=STATUS_VALID if valid else STATUS_INVALID),
-            )
-        if rst.request_type == REQUEST_CANCEL:
-            identifier = _target_identifier(rst, header)
-            if not identifier:
-                raise BiproError(
-                    "CancelTarget ohne SecurityContextToken.",
-                    meldung_id=MeldungID.NO_SCT_IDENTIFIER,
-                )
-            with rc.unit_of_work() as uow:
-                found = tokens.check_token(uow.session, runtime.settings, identifier, now)
-                if found is not None:
-                    rc.vermittlernummer = found[1].vermittlernummer
-                    rc.login = found[2].login if found[2] is not None else None
-                tokens.cancel_token(uow.session, identifier, now)
-                make_status(rc, True)
-                uow.commit()
-            return RequestSecurityTokenResponseType(
-                TokenType=SCT_TOKEN_TYPE, RequestedTokenCancelled=""
-            )
-        raise WrongRequestType(
-            f"RequestType muss Issue, Validate oder Cancel sein: {rst.request_type[:100]!r}",
-            quelle="RequestType",
-        )
+        return _dispatch(ctx, _password_issue)
+
+
+class CertificateSecurityTokenService(BiproService):
+    """STS for a firm's X.509 certificate (legal person; user rights are managed in the MVP)."""
+
+    @rpc(RequestSecurityTokenType, _body_style="bare", _returns=RequestSecurityTokenResponseType)
+    def RequestSecurityToken(ctx: Any, _rst: Any) -> RequestSecurityTokenResponseType:
+        return _dispatch(ctx, _certificate_issue)

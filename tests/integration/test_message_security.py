@@ -1,0 +1,339 @@
+"""WS-Security on every service: valid signatures accepted, every attack refused and audited."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select, update
+from zeep.wsse.signature import verify_envelope
+
+from bipro_service.adapters.db.audit_models import AuditRecord
+from bipro_service.adapters.db.base import utcnow
+from bipro_service.adapters.db.models import BrokerFirm, Shipment
+from bipro_service.adapters.x509.issue import Issued, issue_certificate, name
+from bipro_service.adapters.x509.pki import DevPki, init_dev_pki
+from bipro_service.adapters.x509.trust import TrustStore
+from bipro_service.config import Settings
+from bipro_service.entrypoints.wsgi import BiproApplication, create_app
+from bipro_service.namespaces import NACHRICHTEN, SOAP11_ENV, TRANSFER, WSSE, WSU
+from bipro_service.service_layer.admin import INSURER
+from bipro_service.service_layer.certificates import register_certificate
+from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
+from tests.integration.portfolio_helpers import make_customer, make_shipment
+from tests.support import STS_PATH, Answer, call, envelope, login_request, rst
+from tests.wssec import Signer, body_of, sign, signature_of, to_bytes, unsigned_envelope
+
+TRANSFER_PATH = "/bipro/TransferService_2.6.1.1.0"
+X509_STS = "/bipro/STS/X509Login_2.6.1.1.0"
+ACK = (
+    f'<t:acknowledgeShipment xmlns:t="{TRANSFER}" xmlns:n="{NACHRICHTEN}"><t:Request>'
+    "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion><t:ID>{id}</t:ID></t:Request></t:acknowledgeShipment>"
+)
+LIST = (
+    f'<t:listShipments xmlns:t="{TRANSFER}" xmlns:n="{NACHRICHTEN}"><t:Request>'
+    "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion></t:Request></t:listShipments>"
+)
+
+
+@dataclass
+class World:
+    app: BiproApplication
+    pki: DevPki
+    token: str
+    shipment: str
+    a: Signer
+    b: Signer
+    tmp: Path
+
+    def signer_for(self, issued: Issued, label: str) -> Signer:
+        from cryptography.hazmat.primitives import serialization
+
+        key = self.tmp / f"{label}.key"
+        cert = self.tmp / f"{label}.pem"
+        key.write_bytes(
+            issued.key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        cert.write_bytes(issued.pem)
+        return Signer(key, cert)
+
+
+FIRMS = [("T100", "Firma T100"), ("T200", "Firma T200")]
+
+
+@pytest.fixture(scope="session")
+def pki_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generating RSA keys is slow: one dev PKI for the session, copied into each test."""
+    var = tmp_path_factory.mktemp("pki-template")
+    init_dev_pki(var, FIRMS, utcnow())
+    return var / "pki"
+
+
+@pytest.fixture
+def world(settings: Settings, tmp_path: Path, pki_template: Path) -> Iterator[World]:
+    now = utcnow()
+    shutil.copytree(pki_template, settings.var_dir / "pki")
+    pki = init_dev_pki(settings.var_dir, FIRMS, now)
+    app = create_app(settings)
+    rt = app.runtime
+    make_firm(rt, "T100")
+    make_firm(rt, "T200")
+    make_user(rt, "anna", "T100")
+    trust = TrustStore.from_settings(settings)
+    for number in ("T100", "T200"):
+        with rt.uow() as uow:
+            register_certificate(uow, trust, INSURER, number, pki.firms[number].pem, now)
+    make_customer(rt, "K1", "T100", contract="VAL-1")
+    shipment = make_shipment(rt, "T100", customer="K1")
+    token = call(app, STS_PATH, login_request("anna", PASSWORD)).text(".//wsc:Identifier")
+    assert token
+    firms = {n: Signer(pki.firms[n].key_path, pki.firms[n].cert_path) for n in ("T100", "T200")}  # type: ignore[arg-type]
+    yield World(app, pki, token, shipment, firms["T100"], firms["T200"], tmp_path)
+    app.runtime.engine.dispose()
+
+
+def send(
+    world: World, message: etree._Element | bytes, path: str = TRANSFER_PATH, **headers: str
+) -> Answer:
+    data = message if isinstance(message, bytes) else to_bytes(message)
+    return call(world.app, path, data, headers=headers or None)
+
+
+def refused(world: World, answer: Answer, code: str = "00961") -> None:
+    assert answer.code == 500 and answer.is_fault, answer.body[:300]
+    assert answer.meldung_ids == [code], answer.body[:600]
+    with world.app.runtime.uow() as uow:
+        last = uow.session.scalar(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(1))
+        assert last is not None and last.outcome == "FAULT" and last.meldung_id == code
+        acknowledged = uow.session.scalar(
+            select(func.count()).select_from(Shipment).where(Shipment.acknowledged_at.is_not(None))
+        )
+    assert acknowledged == 0  # nothing persisted
+
+
+def signed_ack(world: World, **kw: object) -> etree._Element:
+    return sign(unsigned_envelope(ACK.format(id=world.shipment), world.token), world.a, **kw)  # type: ignore[arg-type]
+
+
+def test_valid_signed_request_is_processed_and_answer_signed(world: World) -> None:
+    answer = send(world, signed_ack(world))
+    assert answer.code == 200 and answer.text(".//nachr:StatusID") == "OK", answer.body[:500]
+    verify_envelope(answer.xml, str(world.pki.signing.cert_path))
+
+
+def test_signed_fault_answers_are_signed_too(world: World) -> None:
+    bad = unsigned_envelope(ACK.format(id=world.shipment), "bipro:unknown-token")
+    answer = send(world, sign(bad, world.a))
+    assert answer.is_fault and answer.meldung_ids == ["00962"]
+    verify_envelope(answer.xml, str(world.pki.signing.cert_path))
+
+
+def test_certificate_login(world: World) -> None:
+    request = sign(etree.fromstring(envelope(rst())), world.b)
+    answer = send(world, request, X509_STS)
+    token = answer.text(".//wsc:Identifier")
+    assert answer.code == 200 and token, answer.body[:500]
+    listed = send(world, unsigned_envelope(LIST, token))
+    assert listed.code == 200 and listed.text(".//nachr:StatusID") == "OK"
+    with world.app.runtime.uow() as uow:
+        record = uow.session.scalar(
+            select(AuditRecord).where(
+                AuditRecord.operation == "RequestSecurityToken",
+                AuditRecord.auth_method == "certificate",
+            )
+        )
+        assert record is not None and record.vermittlernummer == "T200"
+
+
+def test_certificate_login_without_certificate(world: World) -> None:
+    answer = send(world, envelope(rst()), X509_STS)
+    assert answer.is_fault and answer.meldung_ids == ["00905"]
+
+
+def test_replay_refused(world: World) -> None:
+    message = to_bytes(signed_ack(world))
+    assert send(world, message).code == 200
+    with world.app.runtime.uow() as uow:
+        uow.session.execute(update(Shipment).values(acknowledged_at=None))
+        uow.commit()
+    refused(world, send(world, message))
+
+
+def test_replay_refused_after_restart(world: World) -> None:
+    message = to_bytes(signed_ack(world))
+    assert send(world, message).code == 200
+    with world.app.runtime.uow() as uow:
+        uow.session.execute(update(Shipment).values(acknowledged_at=None))
+        uow.commit()
+    world.app = create_app(world.app.runtime.settings)
+    refused(world, send(world, message))
+
+
+@pytest.mark.parametrize(
+    ("created", "ttl"),
+    [
+        (timedelta(seconds=-301), timedelta(minutes=10)),  # too old
+        (timedelta(seconds=120), timedelta(minutes=5)),  # too far ahead
+        (timedelta(seconds=-200), timedelta(seconds=100)),  # expired
+        (timedelta(0), timedelta(seconds=-1)),  # Expires before Created
+    ],
+)
+def test_timestamp_rules(world: World, created: timedelta, ttl: timedelta) -> None:
+    refused(world, send(world, signed_ack(world, created=datetime.now(UTC) + created, ttl=ttl)))
+
+
+def test_missing_timestamp_refused(world: World) -> None:
+    refused(world, send(world, signed_ack(world, timestamp=False)))
+
+
+def test_unsigned_timestamp_refused(world: World) -> None:
+    message = signed_ack(world, timestamp=False)
+    from tests.wssec import add_timestamp
+
+    add_timestamp(message, datetime.now(UTC), datetime.now(UTC) + timedelta(minutes=5))
+    refused(world, send(world, message))
+
+
+def test_sha1_refused(world: World) -> None:
+    refused(world, send(world, signed_ack(world, sha1=True)))
+
+
+def test_signature_wrapping_refused(world: World) -> None:
+    """The signed Body moved into a header wrapper, a new Body with other content."""
+    message = signed_ack(world)
+    body = body_of(message)
+    header = message.find(f"{{{SOAP11_ENV}}}Header")
+    assert header is not None
+    wrapper = etree.SubElement(header, "{urn:attacker}Wrapper")
+    wrapper.append(copy.deepcopy(body))
+    body.attrib.pop(f"{{{WSU}}}Id")
+    body[0].find(f".//{{{TRANSFER}}}ID").text = "other-shipment"  # type: ignore[union-attr]
+    refused(world, send(world, message))
+
+
+def test_duplicate_id_refused(world: World) -> None:
+    message = signed_ack(world)
+    body_id = body_of(message).get(f"{{{WSU}}}Id")
+    header = message.find(f"{{{SOAP11_ENV}}}Header")
+    assert header is not None
+    etree.SubElement(header, "{urn:attacker}Decoy", {f"{{{WSU}}}Id": body_id or ""})
+    refused(world, send(world, message))
+
+
+def test_tampered_body_refused(world: World) -> None:
+    message = signed_ack(world)
+    body_of(message)[0].find(f".//{{{NACHRICHTEN}}}BiPROVersion").text = "2.6.1.1.1"  # type: ignore[union-attr]
+    refused(world, send(world, message))
+
+
+def test_signature_outside_security_refused(world: World) -> None:
+    message = signed_ack(world)
+    signature = signature_of(message)
+    header = message.find(f"{{{SOAP11_ENV}}}Header")
+    assert header is not None
+    header.append(signature)
+    refused(world, send(world, message))
+
+
+def test_two_signatures_refused(world: World) -> None:
+    message = signed_ack(world)
+    security = message.find(f".//{{{WSSE}}}Security")
+    assert security is not None
+    security.append(copy.deepcopy(signature_of(message)))
+    refused(world, send(world, message))
+
+
+def test_untrusted_certificates_refused(world: World) -> None:
+    now = utcnow()
+    self_signed = issue_certificate(
+        name("T100", "Firma T100"),
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=30),
+    )
+    expired = issue_certificate(
+        name("T100", "Firma T100"),
+        not_before=now - timedelta(days=60),
+        not_after=now - timedelta(days=1),
+        issuer=world.pki.ca,
+    )
+    weak = issue_certificate(
+        name("T100", "Firma T100"),
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=30),
+        issuer=world.pki.ca,
+        key_spec="rsa1024",
+    )
+    for label, issued in (("self", self_signed), ("expired", expired), ("weak", weak)):
+        message = sign(
+            unsigned_envelope(ACK.format(id=world.shipment), world.token),
+            world.signer_for(issued, label),
+        )
+        refused(world, send(world, message), "00960")
+
+
+def test_unregistered_certificate_refused(world: World) -> None:
+    now = utcnow()
+    stranger = issue_certificate(
+        name("T999", "Fremd"),
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=30),
+        issuer=world.pki.ca,
+    )
+    message = sign(
+        unsigned_envelope(ACK.format(id=world.shipment), world.token),
+        world.signer_for(stranger, "stranger"),
+    )
+    refused(world, send(world, message), "00960")
+
+
+def test_revoked_certificate_refused(world: World) -> None:
+    world.pki.revoke(world.pki.firms["T100"].certificate, utcnow())
+    refused(world, send(world, signed_ack(world)), "00960")
+
+
+def test_certificate_of_another_firm_than_the_token(world: World) -> None:
+    message = sign(unsigned_envelope(ACK.format(id=world.shipment), world.token), world.b)
+    refused(world, send(world, message))
+
+
+def test_firm_requiring_signatures_refuses_unsigned(world: World) -> None:
+    with world.app.runtime.uow() as uow:
+        uow.session.execute(
+            update(BrokerFirm)
+            .where(BrokerFirm.vermittlernummer == "T100")
+            .values(signature_required=True)
+        )
+        uow.commit()
+    refused(world, send(world, unsigned_envelope(ACK.format(id=world.shipment), world.token)))
+    assert send(world, signed_ack(world)).code == 200
+
+
+def test_client_certificate_header_from_untrusted_peer(world: World) -> None:
+    from urllib.parse import quote
+
+    pem = quote(world.pki.firms["T100"].pem.decode())
+    answer = send(world, envelope(rst()), X509_STS, **{"X-SSL-Client-Cert": pem})
+    assert answer.is_fault and answer.meldung_ids == ["00960"]
+
+
+def test_client_certificate_from_trusted_proxy(world: World, settings: Settings) -> None:
+    from urllib.parse import quote
+
+    proxied = create_app(settings.model_copy(update={"trusted_proxies": ("127.0.0.1",)}))
+    pem = quote(world.pki.firms["T200"].pem.decode())
+    answer = call(proxied, X509_STS, envelope(rst()), headers={"X-SSL-Client-Cert": pem})
+    assert answer.code == 200 and answer.text(".//wsc:Identifier"), answer.body[:400]
+    mismatched = sign(etree.fromstring(envelope(rst())), world.a)
+    answer = call(proxied, X509_STS, to_bytes(mismatched), headers={"X-SSL-Client-Cert": pem})
+    assert answer.is_fault and answer.meldung_ids == ["00961"]
+    proxied.runtime.engine.dispose()
