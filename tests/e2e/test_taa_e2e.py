@@ -1,0 +1,152 @@
+"""Quote → offer → order → contract in the portfolio → documents in the post, through the zeep
+clients against a real server with two workers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pypdf
+import pytest
+from bipro_clients import (
+    Antragsteller,
+    BiproFault,
+    StsClient,
+    TaaClient,
+    Tarifierung,
+    TransferClient,
+    VertragClient,
+)
+from sqlalchemy import func, select
+
+from bipro_service.adapters.db.models import Contract, TaaOrder
+from bipro_service.config import Settings
+from bipro_service.entrypoints.runtime import Runtime
+from tests.e2e.server import running_server
+from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
+
+EXAMPLE_A = Tarifierung(
+    cover="single",
+    transport_kind="courier",
+    valuables_class="jewellery",
+    base_value=Decimal("180000.00"),
+    costs=Decimal("1250.00"),
+    imaginary_profit=Decimal("18000.00"),
+    clauses=["war", "strike_riot"],
+)
+APPLICANT = Antragsteller(
+    company_name="Goldschmiede Ende zu Ende GmbH",
+    street="Hohe Straße 5",
+    postal_code="50667",
+    city="Köln",
+)
+
+
+@pytest.fixture
+def server(settings: Settings, runtime: Runtime) -> Iterator[str]:
+    make_firm(runtime, "E100", test_access=False)
+    make_user(runtime, "anna", "E100")
+    make_user(runtime, "ohne", "E100", portfolio_rights=False)
+    with running_server(settings.database_url, workers=2) as url:
+        yield url
+
+
+def clients(server: str, login: str) -> tuple[TaaClient, TransferClient, VertragClient]:
+    token = StsClient(server).login(login, PASSWORD)
+    return TaaClient(server, token), TransferClient(server, token), VertragClient(server, token)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_quote_offer_order_contract_and_post(server: str, runtime: Runtime) -> None:
+    taa, transfer, vertrag = clients(server, "anna")
+
+    quote = taa.get_quote(EXAMPLE_A)
+    assert quote.ok and quote.meldung_ids == ["02000", "02022"]
+    assert quote.payload.Gesamtbeitrag == Decimal("474.22")
+    assert quote.payload.Tarifversion == "2026-01"
+
+    offered = taa.get_offer(EXAMPLE_A, APPLICANT, runtime.business_day())
+    assert offered.ok and offered.meldung_ids[0] == "02001"
+    offer = offered.payload
+    assert offer.gross == Decimal("474.22")
+    assert f"Nr. {offer.number}" in pdf_text(offer.document)
+
+    ordered = taa.set_order(offer.number)
+    assert ordered.ok and ordered.meldung_ids == ["02002"]
+    contract = ordered.payload
+    assert contract.offer_number == offer.number and contract.tariff_version == "2026-01"
+    assert contract.document is not None
+
+    # the contract is in the portfolio at once
+    info = vertrag.get_contract(contract.versicherungsscheinnummer)
+    assert info.ok and info.payload.Partner.Partnernummer == contract.partnernummer
+    assert info.payload.Partner.Firmenname == APPLICANT.company_name
+    assert contract.versicherungsscheinnummer in {
+        c.Versicherungsscheinnummer for c in vertrag.all_contracts()
+    }
+
+    # both documents are in the firm's post, byte for byte
+    listed = transfer.list_shipments()
+    assert {item.category for item in listed.payload} == {"100010000", "100020000"}
+    offer_letter = transfer.get_shipment(offer.shipment_id).payload
+    assert offer_letter.files[0].data == offer.document
+    policy = transfer.get_shipment(contract.shipment_id).payload
+    assert policy.category == "100020000"
+    assert policy.files[0].data == contract.document
+    assert f"Versicherungsschein Nr. {contract.versicherungsscheinnummer}" in pdf_text(
+        policy.files[0].data
+    )
+
+    # a retry names the same contract and makes no second one
+    again = taa.set_order(offer.number)
+    assert again.ok and again.meldung_ids == ["02003"]
+    assert again.payload.versicherungsscheinnummer == contract.versicherungsscheinnummer
+
+
+def test_parallel_orders_over_two_workers_make_one_contract(server: str, runtime: Runtime) -> None:
+    taa, _, _ = clients(server, "anna")
+    number = taa.get_offer(EXAMPLE_A, APPLICANT, runtime.business_day()).payload.number
+
+    def order(_: int) -> tuple[str, str]:
+        answer = TaaClient(server, StsClient(server).login("anna", PASSWORD)).set_order(number)
+        return answer.meldung_ids[0], answer.payload.versicherungsscheinnummer
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(order, range(6)))
+    assert sorted(code for code, _ in results) == ["02002"] + ["02003"] * 5
+    assert len({vsnr for _, vsnr in results}) == 1
+    with runtime.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(TaaOrder)) == 1
+        assert uow.session.scalar(select(func.count()).select_from(Contract)) == 1
+
+
+def test_without_portfolio_rights_quote_and_offer_but_no_order(
+    server: str, runtime: Runtime
+) -> None:
+    taa, _, _ = clients(server, "ohne")
+    assert taa.get_quote(EXAMPLE_A).ok
+    offered = taa.get_offer(EXAMPLE_A, APPLICANT, runtime.business_day())
+    assert offered.ok
+    with pytest.raises(BiproFault) as fault:
+        taa.set_order(offered.payload.number)
+    assert fault.value.meldung_id == "99999"
+
+
+def test_refusals_come_back_as_nok(server: str) -> None:
+    taa, _, _ = clients(server, "anna")
+    too_much = taa.get_quote(
+        Tarifierung(
+            cover="single",
+            transport_kind="post",
+            valuables_class="jewellery",
+            base_value=Decimal("30000.00"),
+        )
+    )
+    assert not too_much.ok and too_much.meldung_ids == ["02010"] and too_much.payload is None
+    unknown = taa.set_order("ANG-UNBEKANNT23")
+    assert not unknown.ok and unknown.meldung_ids == ["01101"]
