@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
+# pytest processes; tests grouped by file (module-scoped servers stay in one process).
+TEST_JOBS ?= 2
 
 .PHONY: help install system-deps run serve lint format test test-unit contract contract-check db-check clean
 
@@ -52,7 +54,7 @@ contract: install
 	$(BIN)/bipro-service contract write
 
 test: install system-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 test-unit: install
 	$(BIN)/pytest tests/unit

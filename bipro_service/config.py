@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     token_idle_seconds: int = Field(default=900, gt=0)
     """Inactivity after which a token expires (automatic logout, T I.6b bb)."""
 
+    deeplink_lifetime_seconds: int = Field(default=120, gt=0, le=3600)
+    """Lifetime of a DeepLink (BiPRO 440 ``getLinks``): the MVP opens it at once, and it is
+    single-use; a short life keeps a leaked URL (history, logs) worthless."""
+
     max_failed_logins: int = Field(default=3, gt=0)
     """Consecutive wrong entries that lock an account (T I.5b)."""
 
@@ -67,6 +71,18 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, gt=0)
     """Connections per worker process (PostgreSQL)."""
 
+    ca_bundle: Path | None = None
+    """CA certificates (PEM) that may issue broker certificates; default var/pki/ca.pem if there."""
+
+    crl_files: tuple[Path, ...] = ()
+    """CRLs (PEM or DER) of those CAs, one per file; default var/pki/crl.pem with the dev CA."""
+
+    server_signing_key: Path | None = None
+    """Private key (PEM) for the service's response signatures; default var/pki/signing.key."""
+
+    server_signing_cert: Path | None = None
+    """Certificate (PEM) of that key, sent with the signatures; default var/pki/signing.pem."""
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -75,3 +91,31 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def dev_pki_dir(self) -> Path:
+        return self.var_dir / "pki"
+
+    @property
+    def ca_bundle_path(self) -> Path | None:
+        """The configured CA bundle, else the dev CA when it exists; never a system store."""
+        if self.ca_bundle is not None:
+            return self.ca_bundle
+        dev = self.dev_pki_dir / "ca.pem"
+        return dev if dev.exists() else None
+
+    @property
+    def crl_paths(self) -> tuple[Path, ...]:
+        """The configured CRLs; the dev CRL only while the dev CA is in use."""
+        if self.crl_files or self.ca_bundle is not None:
+            return self.crl_files
+        dev = self.dev_pki_dir / "crl.pem"
+        return (dev,) if dev.exists() else ()
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.server_signing_key or self.dev_pki_dir / "signing.key"
+
+    @property
+    def signing_cert_path(self) -> Path:
+        return self.server_signing_cert or self.dev_pki_dir / "signing.pem"

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import xmlsec
+from bipro_clients.signing import security_header
 from lxml import etree
 from zeep.wsse.signature import BinarySignature
 
-from bipro_clients.signing import security_header
 from bipro_service.namespaces import DS, SOAP11_ENV, WSC, WSSE, WSU
 
 TRANSFORMS: Any = getattr(xmlsec, "Transform")  # noqa: B009
@@ -32,7 +32,8 @@ def unsigned_envelope(body: str, token: str | None = None) -> etree._Element:
             f"<wsc:Identifier>{token}</wsc:Identifier></wsc:SecurityContextToken></wsse:Security>"
         )
     return etree.fromstring(
-        f'<s:Envelope xmlns:s="{SOAP11_ENV}"><s:Header>{header}</s:Header><s:Body>{body}</s:Body></s:Envelope>'
+        f'<s:Envelope xmlns:s="{SOAP11_ENV}"><s:Header>{header}</s:Header>'
+        f"<s:Body>{body}</s:Body></s:Envelope>"
     )
 
 

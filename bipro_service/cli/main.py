@@ -151,6 +151,14 @@ from bipro_service.cli import admin as _admin  # noqa: E402  (registers brokers/
 
 _admin.register(main)
 
+from bipro_service.cli import shipments as _shipments  # noqa: E402  (registers shipments)
+
+_shipments.register(main)
+
 from bipro_service.cli import audit as _audit  # noqa: E402  (registers audit/customers)
 
 _audit.register(main)
+
+from bipro_service.cli import pki as _pki  # noqa: E402  (registers pki/certs)
+
+_pki.register(main)

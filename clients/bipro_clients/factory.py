@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 import zeep
+from requests.adapters import HTTPAdapter
 from zeep.transports import Transport
 
 #: The committed contract; BIPRO_WSDL_DIR overrides it.

@@ -1,4 +1,4 @@
-"""Token-authenticated BiPRO services: Transfer (430) and contract information (502)."""
+"""Token-authenticated BiPRO services: Transfer (430), contracts (502), DeepLinks (440)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from zeep.exceptions import Fault
 
 from bipro_clients.errors import BiproFault, Meldung
 from bipro_clients.factory import ClientConfig, make_client
+from bipro_clients.signing import WsseChain
 from bipro_clients.sts import SecurityContextToken, Token
 
 BIPRO_VERSION = "2.6.1.1.0"
 TRANSFER = "TransferService_2.6.1.1.0"
 VERTRAG = "VertragService_2.6.1.1.0"
+NAVIGATION = "NavigationService_2.6.1.1.0"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,15 @@ class Lieferung:
     created: datetime
     available_until: datetime
     files: list[Datei] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeepLink:
+    """A ``Link`` of ``getLinks``: open ``url`` in the browser at once (single-use, short-lived)."""
+
+    url: str
+    ziel_id: str
+    description: str | None
 
 
 def _answer(response: Any, payload: Any = None) -> Answer:
@@ -84,14 +95,16 @@ class _TokenService:
         token: Token | str,
         config: ClientConfig | None = None,
         consumer_id: str | None = None,
+        signing: Any = None,
     ):
+        """``signing``: a :class:`bipro_clients.signing.SignedRequests` to sign every call."""
         identifier = token.identifier if isinstance(token, Token) else token
         self.consumer_id = consumer_id
+        wsse: Any = SecurityContextToken(identifier)
+        if signing is not None:
+            wsse = WsseChain(wsse, signing)
         _, self.service = make_client(
-            self.wsdl,
-            base_url.rstrip("/") + self.path,
-            config,
-            wsse=SecurityContextToken(identifier),
+            self.wsdl, base_url.rstrip("/") + self.path, config, wsse=wsse
         )
 
     def _request(self, **fields: Any) -> dict[str, Any]:
@@ -160,3 +173,25 @@ class VertragClient(_TokenService):
             contracts += page
             if not cursor:
                 return contracts
+
+
+class NavigationClient(_TokenService):
+    """External navigation (BiPRO 440): DeepLinks into the insurer's portal."""
+
+    wsdl = NAVIGATION
+    path = "/bipro/NavigationService_2.6.1.1.0"
+
+    def get_links(self, contract: str | None = None, partner: str | None = None) -> Answer:
+        """Links to a contract (Versicherungsscheinnummer) *or* a customer (Partnernummer)."""
+        if (contract is None) == (partner is None):
+            raise ValueError("give exactly one of contract or partner")
+        search = (
+            {"Vertragsuche": {"Versicherungsscheinnummer": contract}}
+            if contract is not None
+            else {"Partnersuche": {"Partnernummer": partner}}
+        )
+        response = self._call("getLinks", Extranetsuche=search)
+        links = response.Links.Link if response.Links is not None else []
+        return _answer(
+            response, [DeepLink(link.URL, link.ZielID, link.Beschreibung) for link in links or []]
+        )

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from bipro_clients import ClientConfig, StsClient, TransferClient
 from bipro_clients.errors import BiproFault
+
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.x509.pki import DevPki, init_dev_pki
 from bipro_service.adapters.x509.trust import TrustStore

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
-
 from bipro_clients import SignedRequests, StsClient, TransferClient, VertragClient
 from bipro_clients.errors import BiproFault
+from sqlalchemy import update
+
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import BrokerFirm
 from bipro_service.adapters.x509.pki import DevPki, init_dev_pki

@@ -67,11 +67,11 @@ def make_customer(
                     end=None,
                     sum_insured=Decimal("250000.00"),
                     annual_premium=Decimal("1234.56"),
-                    payment_mode="jaehrlich",
+                    payment_mode="annual",
                     details={
                         "transport_kinds": ["post"],
-                        "valuables": ["securities"],
-                        "clauses": [],
+                        "valuables_classes": ["securities"],
+                        "clauses": {"war": False, "strike_riot": False, "confiscation": False},
                     },
                     is_test=is_test,
                 )

@@ -21,11 +21,18 @@ from sqlalchemy import (
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from bipro_service.adapters.db.audit_models import AuditChainHead, AuditPurgePermit, AuditRecord
 from bipro_service.adapters.db.base import Base, UTCDateTime, utcnow
+from bipro_service.adapters.db.security_models import ReplayCacheEntry
 
-__all__ = ["AuditChainHead", "AuditPurgePermit", "AuditRecord"]  # re-exported; see audit_models
+__all__ = [
+    "AuditChainHead",
+    "AuditPurgePermit",
+    "AuditRecord",
+    "ReplayCacheEntry",
+]  # re-exported; see audit_models
 
 Money = Numeric(14, 2)
 
@@ -54,6 +61,8 @@ class BrokerFirm(Base):
     vermittlernummer: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     is_test_access: Mapped[bool] = mapped_column(Boolean, default=False)
+    signature_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Every request of this firm must carry a valid WS-Security signature."""
     agency_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -232,3 +241,28 @@ class ActivationLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FirmCertificate(Base):
+    """An X.509 certificate that logs in as its broker firm (T II.4, e.g. a TGIC certificate)."""
+
+    __tablename__ = "firm_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("broker_firms.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the DER, hex
+    subject: Mapped[str] = mapped_column(String(500))
+    issuer: Mapped[str] = mapped_column(String(500))
+    serial_number: Mapped[str] = mapped_column(String(64))  # hex
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    firm: Mapped[BrokerFirm] = relationship()
+
+
+from bipro_service.adapters.db.claims_models import Claim as Claim  # noqa: E402
+from bipro_service.adapters.db.navigation_models import DeeplinkToken as DeeplinkToken  # noqa: E402
+from bipro_service.adapters.db.taa_models import TaaOffer as TaaOffer  # noqa: E402
+from bipro_service.adapters.db.taa_models import TaaOrder as TaaOrder  # noqa: E402

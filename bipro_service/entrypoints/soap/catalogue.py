@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from bipro_service.entrypoints.soap.navigation import NavigationService
 from bipro_service.entrypoints.soap.registry import ServiceDefinition
-from bipro_service.entrypoints.soap.sts import PasswordSecurityTokenService
+from bipro_service.entrypoints.soap.schaden import SchadenService
+from bipro_service.entrypoints.soap.sts import (
+    CertificateSecurityTokenService,
+    PasswordSecurityTokenService,
+)
+from bipro_service.entrypoints.soap.taa import TAAService
 from bipro_service.entrypoints.soap.transfer import TransferService
 from bipro_service.entrypoints.soap.vertrag import VertragsService
-from bipro_service.namespaces import TRANSFER, VERTRAG, WST
+from bipro_service.namespaces import NAVIGATION, SCHADEN, TAA, TRANSFER, VERTRAG, WST
 
 VERSION = "2.6.1.1.0"
 
@@ -23,6 +29,25 @@ SERVICES: tuple[ServiceDefinition, ...] = (
         validate_schema=False,
     ),
     ServiceDefinition(
+        name="X509Login",
+        norm="410",
+        version=VERSION,
+        namespace=WST,
+        services=(CertificateSecurityTokenService,),
+        description="Security Token Service: login with the firm's X.509 certificate",
+        url_prefix="STS/",
+        authenticated=False,
+        validate_schema=False,
+    ),
+    ServiceDefinition(
+        name="TAAService",
+        norm="420",
+        version=VERSION,
+        namespace=TAA,
+        services=(TAAService,),
+        description="Tariff, offer, application (Valoren): getQuote, getOffer, setOrder",
+    ),
+    ServiceDefinition(
         name="TransferService",
         norm="430",
         version=VERSION,
@@ -37,5 +62,21 @@ SERVICES: tuple[ServiceDefinition, ...] = (
         namespace=VERTRAG,
         services=(VertragsService,),
         description="Contract information: getData (Vertragsauskunft), listContracts (extension)",
+    ),
+    ServiceDefinition(
+        name="NavigationService",
+        norm="440",
+        version=VERSION,
+        namespace=NAVIGATION,
+        services=(NavigationService,),
+        description="External navigation: getLinks (single-use DeepLinks into the portal)",
+    ),
+    ServiceDefinition(
+        name="SchadenService",
+        norm="503",
+        version=VERSION,
+        namespace=SCHADEN,
+        services=(SchadenService,),
+        description="Claims: notifyClaim (Schadenmeldung), getData (Schadenauskunft)",
     ),
 )
