@@ -1,27 +1,23 @@
-"""Fixtures of the end-to-end tests: real server processes."""
+"""Fixtures of the end-to-end tests: real server processes and a real browser."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-import requests
 
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
 from bipro_service.service_layer import admin
+from tests.e2e.server import running_server
 
-_ROOT = Path(__file__).resolve().parents[2]
-_CLI = Path(sys.executable).parent / "bipro-service"
-_STARTUP_DEADLINE_S = 30.0
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 @dataclass(frozen=True)
@@ -34,30 +30,8 @@ class PortalServer:
     activation_url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + _STARTUP_DEADLINE_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log = log_path.read_text(errors="replace")[-4000:]
-            pytest.fail(f"server exited with {process.returncode} during start-up:\n{log}")
-        try:
-            if requests.get(base_url + "/health", timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
-    log = log_path.read_text(errors="replace")[-4000:]
-    pytest.fail(f"server at {base_url} not healthy within {_STARTUP_DEADLINE_S}s:\n{log}")
-
-
 @pytest.fixture
-def portal_server(settings: Settings, tmp_path: Path) -> Iterator[PortalServer]:
+def portal_server(settings: Settings) -> Iterator[PortalServer]:
     """A fresh migrated database with firm ``E100`` and invited user ``portal.e2e``, served by
     ``bipro-service serve`` (one worker) on a free loopback port."""
     runtime = Runtime.from_settings(settings)
@@ -77,39 +51,56 @@ def portal_server(settings: Settings, tmp_path: Path) -> Iterator[PortalServer]:
             )
     finally:
         runtime.engine.dispose()
-
-    if not _CLI.exists():
-        pytest.fail(f"{_CLI} not found: install the project into the virtualenv (make install)")
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        BIPRO_DATABASE_URL=settings.database_url,
-        BIPRO_SECRET_KEY=settings.secret_key or "portal-e2e-secret-not-for-production",
-        BIPRO_PUBLIC_BASE_URL=base_url,
+    secret = settings.secret_key or "portal-e2e-secret-not-for-production"
+    with running_server(
+        settings.database_url,
+        workers=1,
+        BIPRO_SECRET_KEY=secret,
         BIPRO_VAR_DIR=str(settings.var_dir),
-    )
-    log_path = tmp_path / "portal-server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(_CLI), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-            env=env,
-            cwd=_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(base_url, process, log_path)
+    ) as base_url:
         yield PortalServer(
             base_url=base_url,
             login=user.login,
             initial_password=user.initial_password,
             activation_url=f"{base_url}/portal/activate?token={user.activation_secret}",
         )
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    """Headless Chromium (Debian's) with a fresh profile, driven by selenium."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        pytest.fail(
+            f"browser test needs {', '.join(missing)}: "
+            "apt-get install -y chromium chromium-driver (make system-deps)"
+        )
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail("browser test needs selenium: .venv/bin/pip install -e '.[dev]'")
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1024,900",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)

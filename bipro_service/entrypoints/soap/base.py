@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from spyne import Fault, ServiceBase
+from spyne import Fault, ServiceBase, rpc
 
 from bipro_service.domain.status import BiproError, InternalError
 from bipro_service.entrypoints.soap.context import ENVIRON_KEY, RequestContext
@@ -52,3 +52,15 @@ def principal_of(rc: RequestContext) -> Principal:
     if rc.principal is None:
         raise InternalError()
     return rc.principal
+
+
+def bipro_operation(request: Any, response: Any) -> Any:
+    """``@rpc`` in the BiPRO convention: ``<op>/Request`` in, ``<op>Response/Response`` out.
+
+    The decorated method takes ``(ctx, request)``."""
+    return rpc(
+        request.customize(min_occurs=1, nillable=False),
+        _in_variable_names={"request": "Request"},
+        _returns=response,
+        _out_variable_name="Response",
+    )

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyne import rpc
-
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.domain.status import BiproError, Meldung, MeldungArt, MeldungID, NotFound
-from bipro_service.entrypoints.soap.base import BiproService, principal_of, request_context
+from bipro_service.entrypoints.soap.base import (
+    BiproService,
+    bipro_operation,
+    principal_of,
+    request_context,
+)
 from bipro_service.entrypoints.soap.faults import make_status
 from bipro_service.entrypoints.soap.navigation_messages import (
     CT_GetLinksRequest,
@@ -42,12 +45,7 @@ class AmbiguousSearch(BiproError):
 class NavigationService(BiproService):
     """DeepLinks to the portal pages of the contracts and customers the firm serves today."""
 
-    @rpc(
-        CT_GetLinksRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_GetLinksResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_GetLinksRequest, CT_GetLinksResponse)
     def getLinks(ctx: Any, request: CT_GetLinksRequest) -> CT_GetLinksResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from spyne import rpc
-
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.claims_models import Claim
 from bipro_service.domain.claims.assessment import Assessment
@@ -25,7 +23,12 @@ from bipro_service.domain.claims.notification import (
 )
 from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, NotFound
 from bipro_service.domain.valoren import Peril, TransportKind, ValuablesClass
-from bipro_service.entrypoints.soap.base import BiproService, principal_of, request_context
+from bipro_service.entrypoints.soap.base import (
+    BiproService,
+    bipro_operation,
+    principal_of,
+    request_context,
+)
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.faults import make_status
 from bipro_service.entrypoints.soap.schaden_messages import (
@@ -137,12 +140,7 @@ def notify_response(rc: RequestContext, status: Any, claim: Claim | None) -> CT_
 class SchadenService(BiproService):
     """Claim notifications and claim information for the contracts the firm serves today."""
 
-    @rpc(
-        CT_NotifyClaimRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_NotifyClaimResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_NotifyClaimRequest, CT_NotifyClaimResponse)
     def notifyClaim(ctx: Any, request: CT_NotifyClaimRequest) -> CT_NotifyClaimResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)
@@ -167,12 +165,7 @@ class SchadenService(BiproService):
                 uow.commit()
         return answer
 
-    @rpc(
-        CT_GetDataRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_GetDataResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_GetDataRequest, CT_GetDataResponse)
     def getData(ctx: Any, request: CT_GetDataRequest) -> CT_GetDataResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyne import rpc
-
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.domain.status import MeldungID
 from bipro_service.domain.tariff import Quote
 from bipro_service.entrypoints.soap import taa_wire
-from bipro_service.entrypoints.soap.base import BiproService, principal_of, request_context
+from bipro_service.entrypoints.soap.base import (
+    BiproService,
+    bipro_operation,
+    principal_of,
+    request_context,
+)
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.faults import make_status
 from bipro_service.entrypoints.soap.taa_messages import (
@@ -71,12 +74,7 @@ def _touch_order(rc: RequestContext, outcome: OrderOutcome) -> None:
 class TAAService(BiproService):
     """Quotes for everyone of the firm; offers too; orders with portfolio rights only."""
 
-    @rpc(
-        CT_GetQuoteRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_GetQuoteResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_GetQuoteRequest, CT_GetQuoteResponse)
     def getQuote(ctx: Any, request: CT_GetQuoteRequest) -> CT_GetQuoteResponse:
         rc = request_context(ctx)
         principal_of(rc)  # authenticated; the tariff is no portfolio data (T I.3c)
@@ -94,12 +92,7 @@ class TAAService(BiproService):
             Berechnung=taa_wire.berechnung(assessment.quote) if assessment.quote else None,
         )
 
-    @rpc(
-        CT_GetOfferRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_GetOfferResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_GetOfferRequest, CT_GetOfferResponse)
     def getOffer(ctx: Any, request: CT_GetOfferRequest) -> CT_GetOfferResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)
@@ -142,12 +135,7 @@ class TAAService(BiproService):
             uow.commit()
         return CT_GetOfferResponse(BiPROVersion=rc.bipro_version, Status=status, Angebot=answer)
 
-    @rpc(
-        CT_SetOrderRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_SetOrderResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_SetOrderRequest, CT_SetOrderResponse)
     def setOrder(ctx: Any, request: CT_SetOrderRequest) -> CT_SetOrderResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)

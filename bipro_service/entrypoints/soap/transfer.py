@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyne import rpc
-
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.domain.status import Meldung, MeldungArt, MeldungID
-from bipro_service.entrypoints.soap.base import BiproService, principal_of, request_context
+from bipro_service.entrypoints.soap.base import (
+    BiproService,
+    bipro_operation,
+    principal_of,
+    request_context,
+)
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.faults import make_status
 from bipro_service.entrypoints.soap.transfer_messages import (
@@ -74,12 +77,7 @@ def _touch(rc: RequestContext, view: ShipmentView) -> None:
 class TransferService(BiproService):
     """Electronic broker post, scoped to the caller's firm and its current customers."""
 
-    @rpc(
-        CT_ListShipmentsRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_ListShipmentsResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_ListShipmentsRequest, CT_ListShipmentsResponse)
     def listShipments(ctx: Any, request: CT_ListShipmentsRequest) -> CT_ListShipmentsResponse:
         rc = request_context(ctx)
         with rc.runtime.uow(principal_of(rc)) as uow:
@@ -95,12 +93,7 @@ class TransferService(BiproService):
             Lieferung=[_lieferung(v) for v in views],
         )
 
-    @rpc(
-        CT_ShipmentRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_GetShipmentResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_ShipmentRequest, CT_GetShipmentResponse)
     def getShipment(ctx: Any, request: CT_ShipmentRequest) -> CT_GetShipmentResponse:
         rc = request_context(ctx)
         with rc.runtime.uow(principal_of(rc)) as uow:
@@ -113,12 +106,7 @@ class TransferService(BiproService):
             Lieferung=_lieferung(view) if view is not None else None,
         )
 
-    @rpc(
-        CT_ShipmentRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_AcknowledgeShipmentResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_ShipmentRequest, CT_AcknowledgeShipmentResponse)
     def acknowledgeShipment(
         ctx: Any, request: CT_ShipmentRequest
     ) -> CT_AcknowledgeShipmentResponse:

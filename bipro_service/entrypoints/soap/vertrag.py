@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from spyne import rpc
-
 from bipro_service.adapters.db.models import Contract
 from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, NotFound
-from bipro_service.entrypoints.soap.base import BiproService, principal_of, request_context
+from bipro_service.entrypoints.soap.base import (
+    BiproService,
+    bipro_operation,
+    principal_of,
+    request_context,
+)
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.faults import make_status
 from bipro_service.entrypoints.soap.vertrag_messages import (
@@ -74,12 +77,7 @@ def _touch(rc: RequestContext, contract: Contract) -> None:
 class VertragsService(BiproService):
     """Portfolio data of the customers the caller's firm serves today."""
 
-    @rpc(
-        CT_GetDataRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_GetDataResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_GetDataRequest, CT_GetDataResponse)
     def getData(ctx: Any, request: CT_GetDataRequest) -> CT_GetDataResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)
@@ -103,12 +101,7 @@ class VertragsService(BiproService):
             Vertragsauskunft=answer,
         )
 
-    @rpc(
-        CT_ListContractsRequest.customize(min_occurs=1, nillable=False),
-        _in_variable_names={"request": "Request"},
-        _returns=CT_ListContractsResponse,
-        _out_variable_name="Response",
-    )
+    @bipro_operation(CT_ListContractsRequest, CT_ListContractsResponse)
     def listContracts(ctx: Any, request: CT_ListContractsRequest) -> CT_ListContractsResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)
