@@ -66,7 +66,9 @@ def sign(
         digest_method=TRANSFORMS.SHA1 if sha1 else TRANSFORMS.SHA256,
     )
     signed, _ = signature.apply(envelope, {})
-    return signed
+    # Re-parsed: nodes xmlsec created are not found by lxml's tag matching (names outside the
+    # document's dictionary), which would make the tampering tests silently miss them.
+    return etree.fromstring(etree.tostring(signed))
 
 
 def to_bytes(envelope: etree._Element) -> bytes:

@@ -146,7 +146,7 @@ def audit_report(
     with runtime.uow() as uow:
         if moment:
             rows = audit_reports.logged_in_at(uow, _when(moment), ctx.obj.token_idle_seconds)
-            click.echo(_render(rows, audit_reports.SESSION_COLUMNS, fmt))
+            click.echo(_render(rows, audit_reports.SESSION_COLUMNS, fmt), nl=fmt != "csv")
             return
         until = _when(end) if end else utcnow()
         rows = audit_reports.calls(
@@ -158,7 +158,7 @@ def audit_report(
             contract=contract,
             customer=customer,
         )
-    click.echo(_render(rows, audit_reports.CALL_COLUMNS, fmt))
+    click.echo(_render(rows, audit_reports.CALL_COLUMNS, fmt), nl=fmt != "csv")
 
 
 @click.group()

@@ -107,8 +107,7 @@ class BiproApplication:
         try:
             status, headers, body = self._dispatch(service, environ, rc)
         except BiproError as error:
-            reason = getattr(error, "reason", None)  # why a signature/certificate was refused
-            rc.failed(error, detail=str(reason) if reason else None)
+            rc.failed(error)
             status, headers, body = "500 Internal Server Error", [], fault_envelope(error, rc)
         except Exception as exc:
             log.exception("request failed before dispatch (ProzessID %s)", rc.prozess_id)

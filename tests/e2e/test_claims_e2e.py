@@ -130,6 +130,18 @@ def _worker(base: str, not_pid: int | None = None) -> int:
     return pid
 
 
+def _sockets(pid: int) -> set[str]:
+    """The sockets a process has open; a new one means it accepted a connection (a count
+    would miss it when another, e.g. the health check's, closed meanwhile)."""
+    found = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith("socket:"):
+                found.add(target)
+    return found
+
+
 def _claims(runtime: Runtime) -> list[str]:
     with runtime.session_factory() as session:
         return list(session.scalars(select(Claim.schadennummer)))
@@ -172,7 +184,7 @@ def test_worker_killed_while_receiving_then_retry(one_worker: str, runtime: Runt
     spec, key = _spec(_big_documents()), new_idempotency_key()
     body = notify_body(token.identifier, spec, key)
     worker = _worker(base)
-    idle = len(os.listdir(f"/proc/{worker}/fd"))
+    idle = _sockets(worker)
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=DEADLINE_S) as conn:
         conn.sendall(
@@ -182,7 +194,7 @@ def test_worker_killed_while_receiving_then_retry(one_worker: str, runtime: Runt
             + body[: len(body) // 2]
         )
         # In flight: the worker has accepted the connection and waits for the rest.
-        _poll("accepted request", lambda: len(os.listdir(f"/proc/{worker}/fd")) > idle)
+        _poll("accepted request", lambda: _sockets(worker) - idle)
         os.kill(worker, signal.SIGKILL)
         with contextlib.suppress(ConnectionResetError):
             assert conn.recv(1024) == b""  # no answer: the worker is gone

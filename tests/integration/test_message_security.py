@@ -337,3 +337,141 @@ def test_client_certificate_from_trusted_proxy(world: World, settings: Settings)
     answer = call(proxied, X509_STS, to_bytes(mismatched), headers={"X-SSL-Client-Cert": pem})
     assert answer.is_fault and answer.meldung_ids == ["00961"]
     proxied.runtime.engine.dispose()
+
+
+def _detail_of_last(world: World) -> str:
+    with world.app.runtime.uow() as uow:
+        last = uow.session.scalar(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(1))
+        assert last is not None
+        return last.detail or ""
+
+
+DSIG = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def _set(message: etree._Element, path: str, attribute: str, value: str) -> None:
+    for element in message.iterfind(path, {"ds": DSIG}):
+        element.set(attribute, value)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (
+            lambda m: _set(
+                m,
+                ".//ds:SignatureMethod",
+                "Algorithm",
+                "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256",
+            ),
+            "signature method not allowed",
+        ),
+        (
+            lambda m: _set(
+                m,
+                ".//ds:SignatureMethod",
+                "Algorithm",
+                "http://www.w3.org/2009/xmldsig11#dsa-sha256",
+            ),
+            "signature method not allowed",
+        ),
+        (
+            lambda m: _set(
+                m,
+                ".//ds:SignatureMethod",
+                "Algorithm",
+                "http://www.w3.org/2001/04/xmldsig-more#rsa-md5",
+            ),
+            "signature method not allowed",
+        ),
+        (
+            lambda m: _set(
+                m, ".//ds:DigestMethod", "Algorithm", "http://www.w3.org/2001/04/xmldsig-more#md5"
+            ),
+            "digest not allowed",
+        ),
+        (
+            lambda m: _set(
+                m, ".//ds:Transform", "Algorithm", "http://www.w3.org/TR/1999/REC-xpath-19991116"
+            ),
+            "transform other than exclusive c14n",
+        ),
+        (
+            lambda m: _set(
+                m, ".//ds:Transform", "Algorithm", "http://www.w3.org/TR/1999/REC-xslt-19991116"
+            ),
+            "transform other than exclusive c14n",
+        ),
+        (
+            lambda m: _set(
+                m,
+                ".//ds:CanonicalizationMethod",
+                "Algorithm",
+                "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+            ),
+            "canonicalization other than exclusive c14n",
+        ),
+        (
+            lambda m: _set(m, ".//ds:Reference[1]", "URI", "http://attacker.example/payload"),
+            "reference URI not a same-document Id",
+        ),
+        (
+            lambda m: _set(m, ".//ds:Reference[1]", "URI", "#xpointer(/)"),
+            "reference URI not a same-document Id",
+        ),
+    ],
+)
+def test_disallowed_algorithms_and_references(world: World, mutate: object, reason: str) -> None:
+    message = signed_ack(world)
+    mutate(message)  # type: ignore[operator]
+    refused(world, send(world, message))
+    assert _detail_of_last(world).startswith(reason)
+
+
+def test_too_many_references(world: World) -> None:
+    message = signed_ack(world)
+    signed_info = message.find(f".//{{{DSIG}}}SignedInfo")
+    assert signed_info is not None
+    reference = signed_info.find(f"{{{DSIG}}}Reference")
+    for _ in range(9):
+        signed_info.append(copy.deepcopy(reference))
+    refused(world, send(world, message))
+    assert "references" in _detail_of_last(world)
+
+
+def test_key_value_in_key_info_refused(world: World) -> None:
+    message = signed_ack(world)
+    key_info = message.find(f".//{{{DSIG}}}KeyInfo")
+    assert key_info is not None
+    etree.SubElement(key_info, f"{{{DSIG}}}KeyValue")
+    refused(world, send(world, message))
+    assert _detail_of_last(world).startswith("KeyInfo must be one SecurityTokenReference")
+
+
+def test_duplicated_timestamp_refused(world: World) -> None:
+    message = signed_ack(world)
+    security = message.find(f".//{{{WSSE}}}Security")
+    timestamp = message.find(f".//{{{WSU}}}Timestamp")
+    assert security is not None and timestamp is not None
+    twin = copy.deepcopy(timestamp)
+    twin.attrib.pop(f"{{{WSU}}}Id", None)
+    security.append(twin)
+    refused(world, send(world, message))
+    assert "wsu:Timestamp" in _detail_of_last(world)
+
+
+def test_body_not_signed_refused(world: World) -> None:
+    """Only the Timestamp referenced: the Body is free for the attacker."""
+    message = signed_ack(world)
+    body_id = body_of(message).get(f"{{{WSU}}}Id")
+    for reference in message.iterfind(f".//{{{DSIG}}}Reference"):
+        if reference.get("URI") == f"#{body_id}":
+            reference.getparent().remove(reference)  # type: ignore[union-attr]
+    refused(world, send(world, message))
+    assert _detail_of_last(world) == "Body and Timestamp must both be signed"
+
+
+def test_username_token_and_signature_audited_reason(world: World) -> None:
+    message = signed_ack(world, sha1=True)
+    refused(world, send(world, message))
+    assert "not allowed" in _detail_of_last(world)

@@ -262,3 +262,39 @@ def test_activation_refused_after_agency_ended(app: BiproApplication) -> None:
         admin.redeem_activation(
             uow, app.runtime.settings, new.activation_secret, PASSWORD, utcnow()
         )
+
+
+def _with_nonce(user: str, nonce: str, created: str | None) -> bytes:
+    created_xml = (
+        f'<wsu:Created xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/'
+        f'oasis-200401-wss-wssecurity-utility-1.0.xsd">{created}</wsu:Created>'
+        if created
+        else ""
+    )
+    header = username_header(user, PASSWORD).replace(
+        "</wsse:UsernameToken>",
+        f"<wsse:Nonce>{nonce}</wsse:Nonce>{created_xml}</wsse:UsernameToken>",
+    )
+    return envelope(rst(), header)
+
+
+def test_username_token_nonce_is_good_once(app: BiproApplication, anna: str) -> None:
+    now = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    identifier_of(call(app, STS_PATH, _with_nonce(anna, "bm9uY2UtMQ==", now)))
+    replayed = call(app, STS_PATH, _with_nonce(anna, "bm9uY2UtMQ==", now))
+    assert replayed.meldung_ids == ["00960"]
+    identifier_of(call(app, STS_PATH, _with_nonce(anna, "bm9uY2UtMg==", now)))
+    with app.runtime.uow() as uow:
+        record = uow.session.scalar(
+            select(AuditRecord)
+            .where(AuditRecord.meldung_id == "00960")
+            .order_by(AuditRecord.seq.desc())
+        )
+        user = uow.session.scalar(select(User).where(User.login == anna))
+        assert record is not None and record.detail == "UsernameToken nonce used before"
+        assert user is not None and user.failed_logins == 0  # a replay is no password guess
+
+
+def test_username_token_created_outside_window(app: BiproApplication, anna: str) -> None:
+    stale = (utcnow() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert call(app, STS_PATH, _with_nonce(anna, "bm9uY2UtMw==", stale)).meldung_ids == ["00960"]

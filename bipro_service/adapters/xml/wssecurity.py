@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from bipro_service.domain.status import BiproError, MeldungID
-from bipro_service.namespaces import PASSWORD_TEXT, WSC, WSSE
+from bipro_service.namespaces import PASSWORD_TEXT, WSC, WSSE, WSU
 
 _SECURITY = f"{{{WSSE}}}Security"
 
@@ -16,6 +16,10 @@ _SECURITY = f"{{{WSSE}}}Security"
 class UsernameToken:
     username: str
     password: str
+    nonce: str | None = None
+    """``wsse:Nonce`` when the client sent one: it may be used once (replay protection)."""
+    created: str | None = None
+    """``wsu:Created`` of the token, as sent."""
 
 
 class NoSecurityHeader(BiproError):
@@ -54,15 +58,17 @@ def username_token(security: etree._Element | None) -> UsernameToken | None:
     token = tokens[0]
     username = (token.findtext(f"{{{WSSE}}}Username") or "").strip()
     password_element = token.find(f"{{{WSSE}}}Password")
+    nonce = (token.findtext(f"{{{WSSE}}}Nonce") or "").strip() or None
+    created = (token.findtext(f"{{{WSU}}}Created") or "").strip() or None
     if password_element is None:
-        return UsernameToken(username, "")
+        return UsernameToken(username, "", nonce, created)
     password_type = password_element.get("Type", PASSWORD_TEXT).strip()
     if password_type != PASSWORD_TEXT:
         raise BiproError(
             "Nur PasswordText wird unterstützt (über TLS).",
             meldung_id=MeldungID.INVALID_CREDENTIALS,
         )
-    return UsernameToken(username[:64], password_element.text or "")
+    return UsernameToken(username[:64], password_element.text or "", nonce, created)
 
 
 def context_token_identifier(element: etree._Element | None) -> str | None:

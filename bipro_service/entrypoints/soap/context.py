@@ -72,7 +72,11 @@ class RequestContext:
         """Record a fault."""
         self.outcome = "FAULT"
         self.meldung_id = error.meldung_id.value
-        self.detail = detail or self.detail or type(error).__name__
+        # ``reason``: why a signature, certificate or credential was refused (audit only).
+        reason = getattr(error, "reason", None)
+        self.detail = (
+            detail or (str(reason) if reason else None) or self.detail or type(error).__name__
+        )
 
     def elapsed_ms(self) -> int:
         return int((time.perf_counter() - self.started) * 1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from bipro_service.adapters.xml.wssecurity import (
     security_header,
     username_token,
 )
+from bipro_service.adapters.xml.wssig import SignaturePolicy
 from bipro_service.domain.status import AccountLocked, BiproError, MeldungID
 from bipro_service.entrypoints.soap.base import BiproService, request_context
 from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, RequestContext
@@ -43,7 +45,7 @@ from bipro_service.namespaces import (
     WSSE,
     WST,
 )
-from bipro_service.service_layer import accounts, tokens
+from bipro_service.service_layer import accounts, replay, tokens
 from bipro_service.service_layer.principal import AuthMethod
 
 
@@ -168,6 +170,8 @@ def _password_issue(rc: RequestContext, header: etree._Element | None) -> tokens
         raise NoSecurityHeader()
     rc.login = credentials.username or None
     rc.auth_method = AuthMethod.PASSWORD.value
+    if credentials.nonce is not None:
+        _nonce_not_replayed(rc, credentials.nonce, credentials.created)
     attempt: dict[str, str | None] = {}
     try:
         with rc.unit_of_work() as uow:
@@ -186,6 +190,38 @@ def _password_issue(rc: RequestContext, header: etree._Element | None) -> tokens
         rc.vermittlernummer = attempt.get("vermittlernummer")
         rc.detail = attempt.get("locked")
     return issued
+
+
+def _nonce_not_replayed(rc: RequestContext, nonce: str, created: str | None) -> None:
+    """A UsernameToken nonce is good once within the WS-Security time window (as in WSS4J)."""
+    now = utcnow()
+    policy = SignaturePolicy()
+    moment = now
+    if created is not None:
+        try:
+            moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        except ValueError:
+            raise ReplayedCredentials("UsernameToken Created unreadable") from None
+        if (
+            moment.tzinfo is None
+            or now - moment > policy.max_age
+            or moment - now > policy.max_future
+        ):
+            raise ReplayedCredentials("UsernameToken Created outside the time window")
+    key = "nonce:" + hashlib.sha256(nonce.encode()).hexdigest()[:58]
+    until = max(moment, now) + policy.max_age + policy.max_future
+    if not replay.first_sighting(rc.runtime.session_factory, key, until, now):
+        raise ReplayedCredentials("UsernameToken nonce used before")
+
+
+class ReplayedCredentials(BiproError):
+    """A reused nonce or a stale UsernameToken: refused before the password is looked at."""
+
+    meldung_id = MeldungID.INVALID_CREDENTIALS
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("Benutzerkennung oder Passwort ungültig.")
+        self.reason = reason
 
 
 def _certificate_issue(rc: RequestContext, header: etree._Element | None) -> tokens.IssuedToken:
