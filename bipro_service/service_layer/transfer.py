@@ -56,8 +56,11 @@ def _fehler(code: MeldungID, text: str, quelle: str | None = None) -> Meldung:
 
 
 def _view(
-    shipment: Shipment, refs: dict[int, tuple[str | None, str | None]], with_data: bool
+    shipment: Shipment,
+    refs: dict[int, tuple[str | None, str | None]],
+    contents: dict[int, bytes] | None = None,
 ) -> ShipmentView:
+    """The view of ``shipment``, with its files when their ``contents`` (by id) are given."""
     partner, contract = refs.get(shipment.id, (None, None))
     return ShipmentView(
         id=shipment.public_id,
@@ -72,10 +75,10 @@ def _view(
         partnernummer=partner,
         versicherungsscheinnummer=contract,
         documents=[
-            DocumentView(d.filename, d.content_type, d.dokumentart_id, d.sha256, d.data)
+            DocumentView(d.filename, d.content_type, d.dokumentart_id, d.sha256, contents[d.id])
             for d in shipment.documents
         ]
-        if with_data
+        if contents is not None
         else [],
     )
 
@@ -131,7 +134,8 @@ def list_shipments(
     if category is not None:
         query = query.where(Shipment.category == category)
     shipments = list(uow.session.scalars(query))
-    views = [_view(s, _references(uow, shipments), with_data=False) for s in shipments]
+    refs = _references(uow, shipments)  # two queries for the whole list, not per shipment
+    views = [_view(s, refs) for s in shipments]
     if not views:
         return Outcome(
             meldungen=[_hinweis(MeldungID.NO_SHIPMENTS, "Keine Lieferungen vorhanden.")]
@@ -141,11 +145,29 @@ def list_shipments(
     ), views
 
 
-def _find(uow: UnitOfWork, shipment_id: str, with_data: bool) -> Shipment | None:
-    query = select(Shipment).where(Shipment.public_id == shipment_id[:40])
-    if with_data:
-        query = query.options(selectinload(Shipment.documents))
+def _find(uow: UnitOfWork, shipment_id: str) -> Shipment | None:
+    """The shipment with its documents' metadata; the contents stay in the database."""
+    query = (
+        select(Shipment)
+        .where(Shipment.public_id == shipment_id[:40])
+        .options(selectinload(Shipment.documents).defer(ShipmentDocument.data))
+    )
     return uow.session.scalar(query)
+
+
+def _contents(uow: UnitOfWork, shipment: Shipment) -> dict[int, bytes]:
+    """The files of ``shipment`` by document id.
+
+    Fetched apart from the metadata and without ``ORDER BY``: sorting rows that carry the
+    contents would make SQLite copy every file several times into its sorter (about 5x the
+    file size of native memory that Python never sees).
+    """
+    rows = uow.session.execute(
+        select(ShipmentDocument.id, ShipmentDocument.data).where(
+            ShipmentDocument.shipment_id == shipment.id
+        )
+    )
+    return {document_id: data for document_id, data in rows}
 
 
 def _unknown(shipment_id: str) -> Outcome:
@@ -161,7 +183,7 @@ def get_shipment(
     uow: UnitOfWork, shipment_id: str, now: datetime
 ) -> tuple[Outcome, ShipmentView | None]:
     """One shipment with its files; 04003 unknown/not yours, 04002 acknowledged, 04006 expired."""
-    shipment = _find(uow, shipment_id, with_data=True)
+    shipment = _find(uow, shipment_id)
     if shipment is None:
         return _unknown(shipment_id), None
     if shipment.acknowledged_at is not None:
@@ -178,7 +200,7 @@ def get_shipment(
                 _fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")
             ],
         ), None
-    view = _view(shipment, _references(uow, [shipment]), with_data=True)
+    view = _view(shipment, _references(uow, [shipment]), _contents(uow, shipment))
     return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, "Lieferung geliefert.")]), view
 
 
@@ -186,10 +208,10 @@ def acknowledge_shipment(
     uow: UnitOfWork, shipment_id: str, user_id: int | None, now: datetime
 ) -> tuple[Outcome, ShipmentView | None]:
     """Acknowledge receipt. Repeating it is harmless: OK with a 04002 notice."""
-    shipment = _find(uow, shipment_id, with_data=False)
+    shipment = _find(uow, shipment_id)
     if shipment is None:
         return _unknown(shipment_id), None
-    view = _view(shipment, _references(uow, [shipment]), with_data=False)
+    view = _view(shipment, _references(uow, [shipment]))
     if shipment.acknowledged_at is not None:
         return Outcome(
             meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]

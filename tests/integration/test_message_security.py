@@ -475,3 +475,19 @@ def test_username_token_and_signature_audited_reason(world: World) -> None:
     message = signed_ack(world, sha1=True)
     refused(world, send(world, message))
     assert "not allowed" in _detail_of_last(world)
+
+
+def test_signed_answer_with_a_large_document(world: World) -> None:
+    """Answers above libxml2's 10 MB text-node limit are signed too (12 MiB file)."""
+    import os
+
+    data = b"%PDF-1.4\n" + os.urandom(12 * 1024 * 1024)
+    big = make_shipment(world.app.runtime, "T100", customer="K1", data=data)
+    body = (
+        f'<t:getShipment xmlns:t="{TRANSFER}" xmlns:n="{NACHRICHTEN}"><t:Request>'
+        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion><t:ID>{big}</t:ID></t:Request></t:getShipment>"
+    )
+    answer = send(world, sign(unsigned_envelope(body, world.token), world.a))
+    assert answer.code == 200, answer.body[:400]
+    parsed = etree.fromstring(answer.body, etree.XMLParser(huge_tree=True))
+    verify_envelope(parsed, str(world.pki.signing.cert_path))

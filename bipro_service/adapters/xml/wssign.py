@@ -25,6 +25,8 @@ from bipro_service.adapters.xml.wssig import BASE64, X509V3
 from bipro_service.namespaces import SOAP11_ENV, WSSE, WSU
 
 RESPONSE_LIFETIME = timedelta(minutes=5)
+#: Parser for answers we built ourselves (never for requests: those go through ``hardened``).
+_OWN_OUTPUT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def _wsu_time(moment: datetime) -> str:
@@ -54,6 +56,8 @@ class ResponseSigner:
             c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
         )
         self._signer.namespaces = {"ds": "http://www.w3.org/2000/09/xmldsig#"}
+        # Our own output: base64 documents of the post exceed libxml2's 10 MB text-node limit.
+        self._signer._parser = _OWN_OUTPUT  # type: ignore[assignment]
 
     @classmethod
     def from_files(cls, key_path: Path, cert_path: Path) -> ResponseSigner:
@@ -64,7 +68,7 @@ class ResponseSigner:
 
     def sign(self, envelope: bytes, now: datetime) -> bytes:
         """The envelope with a ``wsse:Security`` header signing its Body and a fresh Timestamp."""
-        root = etree.fromstring(envelope)
+        root = etree.fromstring(envelope, _OWN_OUTPUT)
         body = root.find(f"{{{SOAP11_ENV}}}Body")
         if body is None:
             raise ValueError("no SOAP Body to sign")
