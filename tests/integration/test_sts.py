@@ -298,3 +298,25 @@ def test_username_token_nonce_is_good_once(app: BiproApplication, anna: str) -> 
 def test_username_token_created_outside_window(app: BiproApplication, anna: str) -> None:
     stale = (utcnow() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert call(app, STS_PATH, _with_nonce(anna, "bm9uY2UtMw==", stale)).meldung_ids == ["00960"]
+
+
+def test_ws_addressing_reply_to_is_never_called(app: BiproApplication, anna: str) -> None:
+    """The answer goes back on the HTTP connection; a ReplyTo address is never contacted."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.3)
+        port = listener.getsockname()[1]
+        wsa = "http://www.w3.org/2005/08/addressing"
+        header = (
+            f'<wsa:ReplyTo xmlns:wsa="{wsa}" soapenv:mustUnderstand="1">'
+            f"<wsa:Address>http://127.0.0.1:{port}/steal</wsa:Address></wsa:ReplyTo>"
+            f'<wsa:MessageID xmlns:wsa="{wsa}">urn:uuid:1</wsa:MessageID>'
+            + username_header(anna, PASSWORD)
+        )
+        answer = call(app, STS_PATH, envelope(rst(), header))
+        identifier_of(answer)
+        with pytest.raises(TimeoutError):
+            listener.accept()
