@@ -25,7 +25,7 @@ from bipro_service.entrypoints.soap.navigation_messages import (
     CT_Links,
 )
 from bipro_service.service_layer import deeplinks, portfolio
-from bipro_service.service_layer.deeplinks import TargetKind
+from bipro_service.service_layer.deeplink_views import TargetKind
 
 ZIEL_VERTRAG = "Vertrag"
 ZIEL_PARTNER = "Partner"

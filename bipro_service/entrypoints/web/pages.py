@@ -12,7 +12,7 @@ from importlib import resources
 from string import Template
 
 from bipro_service.domain.accounts import MAX_PASSWORD_LENGTH
-from bipro_service.service_layer.deeplinks import ContractView, CustomerView
+from bipro_service.service_layer.deeplink_views import ContractView, CustomerView
 
 CSS = """
 *{box-sizing:border-box}

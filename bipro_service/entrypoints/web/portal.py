@@ -47,7 +47,7 @@ from bipro_service.service_layer import deeplinks
 from bipro_service.service_layer.accounts import change_password
 from bipro_service.service_layer.admin import activation_user, redeem_activation
 from bipro_service.service_layer.audit import AuditEntry, write_audit
-from bipro_service.service_layer.deeplinks import ContractView, CustomerView
+from bipro_service.service_layer.deeplink_views import ContractView, CustomerView
 
 log = logging.getLogger(__name__)
 
