@@ -491,3 +491,21 @@ def test_signed_answer_with_a_large_document(world: World) -> None:
     assert answer.code == 200, answer.body[:400]
     parsed = etree.fromstring(answer.body, etree.XMLParser(huge_tree=True))
     verify_envelope(parsed, str(world.pki.signing.cert_path))
+
+
+def test_removing_a_certificate_ends_its_sessions(world: World) -> None:
+    from bipro_service.adapters.x509.trust import fingerprint
+    from bipro_service.service_layer.certificates import unregister_certificate
+
+    login = send(world, sign(etree.fromstring(envelope(rst())), world.b), X509_STS)
+    token = login.text(".//wsc:Identifier")
+    assert token
+    assert send(world, unsigned_envelope(LIST, token)).code == 200
+    with world.app.runtime.uow() as uow:
+        unregister_certificate(
+            uow, INSURER, fingerprint(world.pki.firms["T200"].certificate), utcnow()
+        )
+    assert send(world, unsigned_envelope(LIST, token)).meldung_ids == ["00962"]
+    assert send(world, sign(etree.fromstring(envelope(rst())), world.b), X509_STS).meldung_ids == [
+        "00960"
+    ]
