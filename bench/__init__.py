@@ -1,0 +1,1 @@
+"""Benchmarks of bipro_service against baselines (``make bench``); see docs/performance.md."""
