@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.entrypoints.runtime import Runtime
+from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import admin
+from tests.support import STS_PATH, call, login_request
 
 PASSWORD = "Richtig-Langes-Passwort-1"
 
@@ -41,3 +43,11 @@ def make_user(
                 uow, runtime.settings, new.activation_secret, PASSWORD, utcnow()
             )
     return new
+
+
+def token(app: BiproApplication, login: str, password: str = PASSWORD) -> str:
+    """Log in through the password STS in process; the token identifier."""
+    answer = call(app, STS_PATH, login_request(login, password))
+    value = answer.text(".//wsc:Identifier")
+    assert value, answer.body
+    return value

@@ -14,11 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from bipro_service.adapters.db.models import AuditRecord, Claim, Contract, Shipment
 from bipro_service.entrypoints.runtime import Runtime
-from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer.claims import ACKNOWLEDGEMENT_CATEGORY
-from tests.integration.accounts_helpers import PASSWORD
 from tests.integration.portfolio_helpers import PDF, make_customer
-from tests.support import STS_PATH, Answer, call, envelope, login_request, token_header
+from tests.support import Answer, call, envelope, token_header
 
 SCHADEN_PATH = "/bipro/SchadenService_2.6.1.1.0"
 S = "http://www.bipro.net/namespace/schaden"
@@ -121,12 +119,6 @@ class Meldung:
 
 def new_key() -> str:
     return uuid.uuid4().hex
-
-
-def token(app: BiproApplication, login: str) -> str:
-    value = call(app, STS_PATH, login_request(login, PASSWORD)).text(".//wsc:Identifier")
-    assert value
-    return value
 
 
 def _request(operation: str, inner: str) -> str:

@@ -7,8 +7,7 @@ from datetime import date
 from typing import Any
 
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import PASSWORD
-from tests.support import STS_PATH, Answer, call, envelope, login_request, token_header
+from tests.support import Answer, call, envelope, token_header
 
 TAA_PATH = "/bipro/TAAService_2.6.1.1.0"
 VERTRAG_PATH = "/bipro/VertragService_2.6.1.1.0"
@@ -34,13 +33,6 @@ NEW_APPLICANT: dict[str, Any] = {
 }
 _VALUE = ("Grundwert", "Kosten", "Stueckzinsen", "Kurssteigerung", "ImaginaererGewinn", "Zoelle")
 _OPEN = ("Jahresumsatz", "Anmeldeverfahren", "Anmeldezeitraum")
-
-
-def token(app: BiproApplication, login: str) -> str:
-    answer = call(app, STS_PATH, login_request(login, PASSWORD))
-    value = answer.text(".//wsc:Identifier")
-    assert value, answer.body
-    return value
 
 
 def _el(name: str, value: Any) -> str:

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.claims_helpers import (
     Meldung,
     S,
@@ -22,7 +22,6 @@ from tests.integration.claims_helpers import (
     notify,
     schadennummer,
     stored_claims,
-    token,
 )
 from tests.integration.portfolio_helpers import PDF
 from tests.support import NS

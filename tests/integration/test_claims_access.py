@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from bipro_service.adapters.db.models import Customer, ServicingRelationship
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.claims_helpers import (
     Meldung,
     acknowledgements,
@@ -19,7 +19,6 @@ from tests.integration.claims_helpers import (
     notify,
     schadennummer,
     stored_claims,
-    token,
 )
 from tests.integration.portfolio_helpers import make_customer
 

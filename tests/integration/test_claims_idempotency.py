@@ -12,7 +12,7 @@ import pytest
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import claims
 from bipro_service.service_layer.unit_of_work import UnitOfWork
-from tests.integration.accounts_helpers import make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.claims_helpers import (
     Meldung,
     acknowledgements,
@@ -22,7 +22,6 @@ from tests.integration.claims_helpers import (
     notify,
     schadennummer,
     stored_claims,
-    token,
 )
 from tests.support import Answer
 

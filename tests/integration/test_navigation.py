@@ -22,20 +22,14 @@ from bipro_service.config import Settings
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import admin
 from bipro_service.service_layer.audit_chain import verify_chain
-from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.portfolio_helpers import make_customer
-from tests.support import STS_PATH, Answer, call, envelope, login_request, token_header
+from tests.support import Answer, call, envelope, token_header
 
 NAVIGATION_PATH = "/bipro/NavigationService_2.6.1.1.0"
 NAV = "http://www.bipro.net/namespace/navigation"
 N = "http://www.bipro.net/namespace/nachrichten"
 REFUSED = "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet."
-
-
-def token(app: BiproApplication, login: str) -> str:
-    value = call(app, STS_PATH, login_request(login, PASSWORD)).text(".//wsc:Identifier")
-    assert value
-    return value
 
 
 def get_links(app: BiproApplication, tok: str, search: str) -> Answer:

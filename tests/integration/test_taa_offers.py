@@ -14,7 +14,7 @@ from bipro_service.adapters.db.models import AuditRecord, Shipment, TaaOffer
 from bipro_service.adapters.pdf import TEST_DATA_MARKER
 from bipro_service.domain.offer import offer_valid_until
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.portfolio_helpers import make_customer
 from tests.integration.taa_helpers import (
     TR,
@@ -23,7 +23,6 @@ from tests.integration.taa_helpers import (
     get_shipment,
     offer_number,
     taa_text,
-    token,
 )
 
 

@@ -25,7 +25,7 @@ from bipro_service.adapters.db.models import (
 from bipro_service.domain.tariff import packaged_catalogue
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import taa, taa_orders
-from tests.integration.accounts_helpers import make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.portfolio_helpers import make_customer
 from tests.integration.taa_helpers import (
     V,
@@ -37,7 +37,6 @@ from tests.integration.taa_helpers import (
     offer_number,
     set_order,
     taa_text,
-    token,
 )
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from bipro_service.adapters.db.models import AuditRecord, TaaOffer
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import make_firm, make_user
-from tests.integration.taa_helpers import T, get_quote, taa_text, token
+from tests.integration.accounts_helpers import make_firm, make_user, token
+from tests.integration.taa_helpers import T, get_quote, taa_text
 
 
 @pytest.fixture

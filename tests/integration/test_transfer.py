@@ -10,20 +10,13 @@ from sqlalchemy import func, select
 
 from bipro_service.adapters.db.models import AuditRecord
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.portfolio_helpers import PDF, make_customer, make_shipment
-from tests.support import STS_PATH, Answer, call, envelope, login_request, token_header
+from tests.support import Answer, call, envelope, token_header
 
 TRANSFER = "/bipro/TransferService_2.6.1.1.0"
 T = "http://www.bipro.net/namespace/transfer"
 N = "http://www.bipro.net/namespace/nachrichten"
-
-
-def token(app: BiproApplication, login: str) -> str:
-    answer = call(app, STS_PATH, login_request(login, PASSWORD))
-    value = answer.text(".//wsc:Identifier")
-    assert value, answer.body
-    return value
 
 
 def transfer(

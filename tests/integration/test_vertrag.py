@@ -10,19 +10,13 @@ from sqlalchemy import update
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import Contract
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.portfolio_helpers import make_customer
-from tests.support import STS_PATH, Answer, call, envelope, login_request, token_header
+from tests.support import Answer, call, envelope, token_header
 
 VERTRAG_PATH = "/bipro/VertragService_2.6.1.1.0"
 V = "http://www.bipro.net/namespace/vertrag"
 N = "http://www.bipro.net/namespace/nachrichten"
-
-
-def token(app: BiproApplication, login: str) -> str:
-    value = call(app, STS_PATH, login_request(login, PASSWORD)).text(".//wsc:Identifier")
-    assert value
-    return value
 
 
 def get_data(app: BiproApplication, tok: str, number: str) -> Answer:
