@@ -19,11 +19,7 @@ import pytest
 import requests
 from bipro_clients.conformance import CASES, context_from_sheet, html_report, run_suite
 
-from bipro_service.adapters.db.base import utcnow
-from bipro_service.config import Settings
-from bipro_service.demo.loader import load_demo_data
-from bipro_service.entrypoints.runtime import Runtime
-from tests.conftest import fresh_database_url
+from tests.e2e.demo import demo_database
 from tests.e2e.server import running_server
 
 CONFORMANCE = Path(sys.executable).parent / "bipro-conformance"
@@ -41,16 +37,9 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> Iterator[Served]:
     directory = tmp_path_factory.mktemp("conformance")
-    settings = Settings(
-        database_url=fresh_database_url(database_template, directory),
-        var_dir=directory / "var",
-        secret_key="test-secret-key-not-for-production",
-    )
-    runtime = Runtime.from_settings(settings)
-    try:
-        sheet = json.loads(json.dumps(load_demo_data(runtime, utcnow()), default=str))
-    finally:
-        runtime.engine.dispose()
+    settings, runtime, loaded = demo_database(directory, database_template)
+    runtime.engine.dispose()
+    sheet = json.loads(json.dumps(loaded, default=str))
     sheet_path = directory / "sheet.json"
     sheet_path.write_text(json.dumps(sheet), encoding="utf-8")
     with running_server(

@@ -12,12 +12,8 @@ import pytest
 from bipro_clients import BiproFault, StsClient, TransferClient, VertragClient
 from sqlalchemy import select
 
-from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import Contract, Customer, Shipment
-from bipro_service.config import Settings
-from bipro_service.demo.loader import load_demo_data
-from bipro_service.entrypoints.runtime import Runtime
-from tests.conftest import fresh_database_url
+from tests.e2e.demo import demo_database
 from tests.e2e.server import running_server
 
 FIRMS = ("T100001", "T200002")
@@ -37,15 +33,8 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> Iterator[Demo]:
     """One loaded demo database and one server for the module (the tests only read)."""
-    directory = tmp_path_factory.mktemp("demo-e2e")
-    settings = Settings(
-        database_url=fresh_database_url(database_template, directory),
-        var_dir=directory / "var",
-        secret_key="test-secret-key-not-for-production",
-    )
-    runtime = Runtime.from_settings(settings)
+    settings, runtime, sheet = demo_database(tmp_path_factory.mktemp("demo-e2e"), database_template)
     try:
-        sheet = load_demo_data(runtime, utcnow())
         firms = {firm["vermittlernummer"]: firm for firm in sheet["firms"]}
         assert tuple(firms) == FIRMS
         changed = firms[FIRMS[0]]["changed_customer"]["partnernummer"]
