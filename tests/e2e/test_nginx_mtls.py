@@ -15,16 +15,11 @@ import requests
 from bipro_clients import ClientConfig, StsClient, TransferClient
 from bipro_clients.errors import BiproFault
 
-from bipro_service.adapters.db.base import utcnow
-from bipro_service.adapters.x509.pki import DevPki, init_dev_pki
-from bipro_service.adapters.x509.trust import TrustStore
+from bipro_service.adapters.x509.pki import DevPki
 from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
-from bipro_service.service_layer.admin import INSURER
-from bipro_service.service_layer.certificates import register_certificate
+from tests.e2e.pki_world import firm_with_certificate
 from tests.e2e.server import free_port, running_server
-from tests.integration.accounts_helpers import make_firm, make_user
-from tests.integration.portfolio_helpers import make_customer, make_shipment
 from tests.support import envelope, rst
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,16 +52,7 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], deadline_s: floa
 def deployment(settings: Settings, runtime: Runtime, tmp_path: Path) -> Iterator[Deployment]:
     if not Path(NGINX).exists():
         pytest.fail("nginx is not installed: run `make system-deps` (Debian package nginx-light)")
-    now = utcnow()
-    pki = init_dev_pki(settings.var_dir, [("T100", "Firma T100")], now)
-    make_firm(runtime, "T100")
-    make_user(runtime, "anna", "T100")
-    with runtime.uow() as uow:
-        register_certificate(
-            uow, TrustStore.from_settings(settings), INSURER, "T100", pki.firms["T100"].pem, now
-        )
-    make_customer(runtime, "K1", "T100", contract="VAL-1")
-    make_shipment(runtime, "T100", customer="K1")
+    pki = firm_with_certificate(settings, runtime)
     run_dir = tmp_path / "nginx"
     run_dir.mkdir()
     port = free_port()

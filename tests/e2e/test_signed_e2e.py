@@ -11,17 +11,13 @@ from bipro_clients import SignedRequests, StsClient, TransferClient, VertragClie
 from bipro_clients.errors import BiproFault
 from sqlalchemy import update
 
-from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import BrokerFirm
-from bipro_service.adapters.x509.pki import DevPki, init_dev_pki
-from bipro_service.adapters.x509.trust import TrustStore
+from bipro_service.adapters.x509.pki import DevPki
 from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
-from bipro_service.service_layer.admin import INSURER
-from bipro_service.service_layer.certificates import register_certificate
+from tests.e2e.pki_world import firm_with_certificate
 from tests.e2e.server import running_server
-from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
-from tests.integration.portfolio_helpers import make_customer, make_shipment
+from tests.integration.accounts_helpers import PASSWORD
 
 
 @dataclass
@@ -38,16 +34,7 @@ class Signed:
 
 @pytest.fixture
 def signed(settings: Settings, runtime: Runtime) -> Iterator[Signed]:
-    now = utcnow()
-    pki = init_dev_pki(settings.var_dir, [("T100", "Firma T100")], now)
-    make_firm(runtime, "T100")
-    make_user(runtime, "anna", "T100")
-    with runtime.uow() as uow:
-        register_certificate(
-            uow, TrustStore.from_settings(settings), INSURER, "T100", pki.firms["T100"].pem, now
-        )
-    make_customer(runtime, "K1", "T100", contract="VAL-1")
-    make_shipment(runtime, "T100", customer="K1")
+    pki = firm_with_certificate(settings, runtime)
     with runtime.uow() as uow:
         uow.session.execute(update(BrokerFirm).values(signature_required=True))
         uow.commit()
