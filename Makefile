@@ -9,12 +9,13 @@ WORKERS ?= 2
 # pytest processes; tests grouped by file (module-scoped servers stay in one process).
 TEST_JOBS ?= 2
 
-.PHONY: help install system-deps run serve lint format test test-unit contract contract-check db-check clean
+.PHONY: help install system-deps run serve lint format test test-unit contract contract-check db-check clean bench bench-deps
 
 help:
 	@echo "make run    install, migrate the SQLite database, load demo data, serve on $(HOST):$(PORT)"
 	@echo "make test   install, lint (ruff, mypy), contract and migration checks, all tests"
 	@echo "make contract  rewrite wsdl/ and schemas/ from the code"
+	@echo "make bench  install, load a generated portfolio, measure it with wrk (docs/performance.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,11 +44,11 @@ serve: install
 	$(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 format: install
-	$(BIN)/ruff format bipro_service clients tests migrations/env.py
+	$(BIN)/ruff format bipro_service clients tests bench migrations/env.py
 
 lint: install
-	$(BIN)/ruff format --check bipro_service clients tests migrations/env.py
-	$(BIN)/ruff check bipro_service clients tests migrations/env.py
+	$(BIN)/ruff format --check bipro_service clients tests bench migrations/env.py
+	$(BIN)/ruff check bipro_service clients tests bench migrations/env.py
 	$(BIN)/mypy
 
 contract: install
@@ -58,6 +59,18 @@ test: install system-deps lint
 
 test-unit: install
 	$(BIN)/pytest tests/unit
+
+# Benchmarks (docs/performance.md). Knobs: BENCH_CONTRACTS, BENCH_WORKERS, BENCH_SECONDS,
+# BENCH_CONNECTIONS, BENCH_DATABASE (sqlite|postgresql), BENCH_PG_URL, BENCH_GROWTH=1.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+		echo "installing wrk"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	fi
+
+bench: install bench-deps
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

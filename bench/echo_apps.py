@@ -41,7 +41,7 @@ def raw_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iter
 
 
 class EchoService(ServiceBase):  # type: ignore[misc]
-    @rpc(Unicode, _returns=Unicode)  # type: ignore[misc]
+    @rpc(Unicode, _returns=Unicode)  # type: ignore[untyped-decorator]
     def echo(ctx: Any, s: str) -> str:
         return s
 

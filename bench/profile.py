@@ -1,0 +1,89 @@
+"""``python -m bench.profile``: where the time of one ``getData`` goes, in process.
+
+Loads BENCH_CONTRACTS (10000) contracts into a temporary SQLite database, calls the WSGI
+application directly (no HTTP) BENCH_CALLS (200) times, unsigned and signed, under cProfile,
+and prints the functions with the largest cumulative time.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import random
+import re
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bench import loader, signed
+from bench.run import STS, VERTRAG, get_data_body, login_body, status_ok
+from bipro_service.config import Settings
+from bipro_service.entrypoints.wsgi import create_app
+
+
+def call(app: Any, path: str, body: bytes) -> bytes:
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "text/xml; charset=utf-8",
+    }
+    return b"".join(app(environ, lambda *a, **k: None))
+
+
+def profile(app: Any, bodies: list[bytes], label: str, top: int) -> None:
+    assert status_ok(call(app, VERTRAG, bodies[0])), "getData does not answer OK"
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    for body in bodies[1:]:
+        call(app, VERTRAG, body)
+    profiler.disable()
+    each = (time.perf_counter() - began) / (len(bodies) - 1) * 1000
+    print(f"\n=== {label}: {each:.2f} ms per call in process (with profiler overhead)")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def main() -> None:
+    contracts = int(os.environ.get("BENCH_CONTRACTS", 10_000))
+    calls = int(os.environ.get("BENCH_CALLS", 200))
+    top = int(os.environ.get("BENCH_TOP", 35))
+    rng = random.Random(7)  # noqa: S311
+    with tempfile.TemporaryDirectory(prefix="bipro-profile-") as tmp:
+        settings = Settings(
+            database_url=f"sqlite:///{Path(tmp) / 'p.sqlite3'}",
+            var_dir=Path(tmp) / "var",
+            secret_key=loader.SECRET_KEY,
+        )
+        runtime, _, _, report = loader.load(settings, contracts, 10)
+        print(f"{contracts:,} contracts loaded in {report.seconds:.1f} s")
+        key = signed.setup(settings, runtime)
+        app = create_app(settings)
+        answer = call(app, STS, login_body(loader.LOGIN, loader.PASSWORD))
+        found = re.search(rb"Identifier>([^<]+)<", answer)
+        assert found is not None, answer[:500]
+        token = found.group(1).decode()
+        numbers = rng.sample(range(contracts), min(contracts, calls + 1))
+        plain = [get_data_body(token, loader.contract_number(i)) for i in numbers]
+        profile(app, plain, "getData, token only", top)
+        numbers = rng.sample(range(contracts), min(contracts, calls + 1))
+        bodies = [get_data_body(token, loader.contract_number(i)) for i in numbers]
+        profile(app, signed.sign_all(bodies, key, timedelta(minutes=5)), "getData, signed", top)
+        app.runtime.engine.dispose()
+        runtime.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
