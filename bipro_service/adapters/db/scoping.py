@@ -17,11 +17,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, event, false, or_, select, true
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy import ColumnElement, Select, event, exists, false, or_, select, true
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    ORMExecuteState,
+    Session,
+    sessionmaker,
+    with_loader_criteria,
+)
 
 from bipro_service.adapters.db.models import Contract, Customer, ServicingRelationship, Shipment
 from bipro_service.service_layer.principal import Principal
+
+#: A customer-id column of a mapped class (``Customer.id``, ``Contract.customer_id`` …).
+_Column = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 PRINCIPAL_KEY = "principal"
 TODAY_KEY = "today"
@@ -36,21 +45,42 @@ def served_customers(firm_id: int, today: date) -> Select[Any]:
     )
 
 
+def _served(customer_id: _Column, firm_id: int, today: date) -> ColumnElement[bool]:
+    """A servicing relationship of the firm covers the customer today (correlated EXISTS: one
+    index probe per row on ``(firm_id, customer_id)``, not a list of all the firm's customers)."""
+    servicing = ServicingRelationship.__table__.c
+    return exists().where(
+        servicing.customer_id == customer_id,
+        servicing.firm_id == firm_id,
+        servicing.valid_from <= today,
+        or_(servicing.valid_to.is_(None), servicing.valid_to > today),
+    )
+
+
+def _visible(customer_id: _Column, principal: Principal, today: date) -> ColumnElement[bool]:
+    """The customer is served today and not blocked (test data only for a test access).
+
+    Core tables, not ORM entities, inside the subqueries: the loader criteria must not apply
+    to themselves."""
+    holder = Customer.__table__.alias("scope_customer")
+    conditions = [holder.c.id == customer_id, holder.c.blocked_at.is_(None)]
+    if principal.test_access:
+        conditions.append(holder.c.is_test.is_(True))
+    return _served(customer_id, principal.firm_id, today) & exists().where(*conditions)
+
+
 def _criteria(principal: Principal, today: date) -> list[Any]:
-    visible = (
-        select(Customer.id)
-        .where(Customer.id.in_(served_customers(principal.firm_id, today)))
-        .where(Customer.blocked_at.is_(None))
-    )
-    if principal.test_access:
-        visible = visible.where(Customer.is_test.is_(True))
     portfolio: ColumnElement[bool] = true() if principal.portfolio_rights else false()
-    customer = Customer.id.in_(visible) & portfolio
-    contract = Contract.customer_id.in_(visible) & portfolio
+    customer = (
+        _served(Customer.id, principal.firm_id, today) & Customer.blocked_at.is_(None) & portfolio
+    )
+    contract = _visible(Contract.customer_id, principal, today) & portfolio
     shipment = (Shipment.firm_id == principal.firm_id) & or_(
-        Shipment.customer_id.is_(None), Shipment.customer_id.in_(visible) & portfolio
+        Shipment.customer_id.is_(None),
+        _visible(Shipment.customer_id, principal, today) & portfolio,
     )
     if principal.test_access:
+        customer = customer & Customer.is_test.is_(True)
         contract = contract & Contract.is_test.is_(True)
         shipment = shipment & Shipment.is_test.is_(True)
     return [
