@@ -117,3 +117,21 @@ def make_shipment(
         )
         uow.commit()
         return shipment.public_id
+
+
+def two_firms(runtime: Runtime) -> None:
+    """Firms T100 and T200; users ``anna`` (T100), ``bernd`` (T200) and ``ohne`` (T100, no
+    portfolio rights); K1/VAL-1 served by T100, K2/VAL-2 by T200, and K3/VAL-3, who changed
+    from T100 to T200 today."""
+    from tests.integration.accounts_helpers import make_firm, make_user
+
+    make_firm(runtime, "T100")
+    make_firm(runtime, "T200")
+    make_user(runtime, "anna", "T100")
+    make_user(runtime, "bernd", "T200")
+    make_user(runtime, "ohne", "T100", portfolio_rights=False)
+    today = runtime.business_day()
+    make_customer(runtime, "K1", "T100", contract="VAL-1")
+    make_customer(runtime, "K2", "T200", contract="VAL-2")
+    make_customer(runtime, "K3", "T100", until=today, contract="VAL-3")
+    make_customer(runtime, "K3", "T200", since=today)

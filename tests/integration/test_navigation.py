@@ -22,8 +22,8 @@ from bipro_service.config import Settings
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import admin
 from bipro_service.service_layer.audit_chain import verify_chain
-from tests.integration.accounts_helpers import make_firm, make_user, token
-from tests.integration.portfolio_helpers import make_customer
+from tests.integration.accounts_helpers import token
+from tests.integration.portfolio_helpers import make_customer, two_firms
 from tests.support import Answer, call, envelope, token_header
 
 NAVIGATION_PATH = "/bipro/NavigationService_2.6.1.1.0"
@@ -104,16 +104,7 @@ def assert_refused(answer: Answer) -> None:
 @pytest.fixture
 def world(app: BiproApplication) -> None:
     rt = app.runtime
-    make_firm(rt, "T100")
-    make_firm(rt, "T200")
-    make_user(rt, "anna", "T100")
-    make_user(rt, "bernd", "T200")
-    make_user(rt, "ohne", "T100", portfolio_rights=False)
-    today = rt.business_day()
-    make_customer(rt, "K1", "T100", contract="VAL-1")
-    make_customer(rt, "K2", "T200", contract="VAL-2")
-    make_customer(rt, "K3", "T100", until=today, contract="VAL-3")
-    make_customer(rt, "K3", "T200", since=today)
+    two_firms(rt)
     with rt.uow() as uow:
         # A second contract of K1, with clauses as the demo data has them.
         customer = uow.repos.customer_by_number("K1")

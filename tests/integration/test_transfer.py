@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bipro_service.adapters.db.models import AuditRecord
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import make_firm, make_user, token
-from tests.integration.portfolio_helpers import PDF, make_customer, make_shipment
+from tests.integration.accounts_helpers import token
+from tests.integration.portfolio_helpers import PDF, make_shipment, two_firms
 from tests.support import Answer, call, envelope, token_header
 
 TRANSFER = "/bipro/TransferService_2.6.1.1.0"
@@ -36,17 +36,7 @@ def ids(answer: Answer) -> list[str]:
 @pytest.fixture
 def world(app: BiproApplication) -> dict[str, str]:
     rt = app.runtime
-    make_firm(rt, "T100")
-    make_firm(rt, "T200")
-    make_user(rt, "anna", "T100")
-    make_user(rt, "bernd", "T200")
-    make_user(rt, "ohne", "T100", portfolio_rights=False)
-    today = rt.business_day()
-    make_customer(rt, "K1", "T100", contract="VAL-1")
-    make_customer(rt, "K2", "T200", contract="VAL-2")
-    # K3 changed from T100 to T200 today.
-    make_customer(rt, "K3", "T100", until=today, contract="VAL-3")
-    make_customer(rt, "K3", "T200", since=today)
+    two_firms(rt)
     shipments = {
         "a_k1": make_shipment(rt, "T100", customer="K1"),
         "a_general": make_shipment(rt, "T100", category="210000000"),

@@ -10,8 +10,8 @@ from sqlalchemy import update
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import Contract
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import make_firm, make_user, token
-from tests.integration.portfolio_helpers import make_customer
+from tests.integration.accounts_helpers import token
+from tests.integration.portfolio_helpers import make_customer, two_firms
 from tests.support import Answer, call, envelope, token_header
 
 VERTRAG_PATH = "/bipro/VertragService_2.6.1.1.0"
@@ -48,16 +48,8 @@ def numbers(answer: Answer) -> list[str]:
 @pytest.fixture
 def world(app: BiproApplication) -> None:
     rt = app.runtime
-    make_firm(rt, "T100")
-    make_firm(rt, "T200")
-    make_user(rt, "anna", "T100")
-    make_user(rt, "bernd", "T200")
-    make_user(rt, "ohne", "T100", portfolio_rights=False)
+    two_firms(rt)
     today = rt.business_day()
-    make_customer(rt, "K1", "T100", contract="VAL-1")
-    make_customer(rt, "K2", "T200", contract="VAL-2")
-    make_customer(rt, "K3", "T100", until=today, contract="VAL-3")
-    make_customer(rt, "K3", "T200", since=today)
     make_customer(
         rt, "K4", "T100", since=today + timedelta(days=1), contract="VAL-4"
     )  # starts tomorrow
