@@ -11,9 +11,9 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bipro_service.adapters.db.audit_models import AuditChainHead, AuditRecord
@@ -55,25 +55,34 @@ def record_digest(seq: int, prev_hash: str, content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def add_audit(session: Session, entry: AuditEntry) -> AuditRecord:
-    """Append ``entry`` to the chain in ``session``'s transaction (it commits with it)."""
-    row = session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .values(last_seq=AuditChainHead.last_seq + 1)
-        .returning(AuditChainHead.last_seq, AuditChainHead.last_hash)
-    ).one_or_none()
+_HEAD = cast(Table, AuditChainHead.__table__)
+_ADVANCE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(last_seq=_HEAD.c.last_seq + 1)
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+_SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("digest"))
+_INSERT_RECORD = insert(cast(Table, AuditRecord.__table__))
+
+
+def add_audit(session: Session, entry: AuditEntry) -> int:
+    """Append ``entry`` to the chain in ``session``'s transaction (it commits with it); returns
+    its ``seq``.
+
+    Core statements built once (no ORM object, no flush): this runs on every request."""
+    connection = session.connection()
+    row = connection.execute(_ADVANCE_HEAD).one_or_none()
     if row is None:
         raise RuntimeError("audit chain head missing: run `bipro-service db upgrade`")
     seq, prev_hash = int(row[0]), str(row[1])
     content = asdict(entry)
     digest = record_digest(seq, prev_hash, content)
-    record = AuditRecord(seq=seq, prev_hash=prev_hash, record_hash=digest, **content)
-    session.add(record)
-    session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(last_hash=digest)
+    connection.execute(
+        _INSERT_RECORD, {"seq": seq, "prev_hash": prev_hash, "record_hash": digest, **content}
     )
-    return record
+    connection.execute(_SET_HEAD_HASH, {"digest": digest})
+    return seq
 
 
 def write_audit(session_factory: sessionmaker[Session], entry: AuditEntry) -> None:

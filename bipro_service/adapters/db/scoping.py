@@ -15,6 +15,7 @@ Services therefore cannot forget the scope: "not yours" simply does not exist fo
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, event, exists, false, or_, select, true
@@ -57,37 +58,49 @@ def _served(customer_id: _Column, firm_id: int, today: date) -> ColumnElement[bo
     )
 
 
-def _visible(customer_id: _Column, principal: Principal, today: date) -> ColumnElement[bool]:
+def _visible(
+    customer_id: _Column, firm_id: int, test_access: bool, today: date
+) -> ColumnElement[bool]:
     """The customer is served today and not blocked (test data only for a test access).
 
     Core tables, not ORM entities, inside the subqueries: the loader criteria must not apply
     to themselves."""
     holder = Customer.__table__.alias("scope_customer")
     conditions = [holder.c.id == customer_id, holder.c.blocked_at.is_(None)]
-    if principal.test_access:
+    if test_access:
         conditions.append(holder.c.is_test.is_(True))
-    return _served(customer_id, principal.firm_id, today) & exists().where(*conditions)
+    return _served(customer_id, firm_id, today) & exists().where(*conditions)
 
 
-def _criteria(principal: Principal, today: date) -> list[Any]:
-    portfolio: ColumnElement[bool] = true() if principal.portfolio_rights else false()
-    customer = (
-        _served(Customer.id, principal.firm_id, today) & Customer.blocked_at.is_(None) & portfolio
+def _criteria(principal: Principal, today: date) -> tuple[Any, ...]:
+    return _cached_criteria(
+        principal.firm_id, principal.test_access, principal.portfolio_rights, today
     )
-    contract = _visible(Contract.customer_id, principal, today) & portfolio
-    shipment = (Shipment.firm_id == principal.firm_id) & or_(
+
+
+@lru_cache(maxsize=1024)
+def _cached_criteria(
+    firm_id: int, test_access: bool, portfolio_rights: bool, today: date
+) -> tuple[Any, ...]:
+    """The loader options of one scope, built once: they depend on nothing but the key (the
+    expressions are immutable), and building them per statement was a large share of a
+    request's time (aliases, column proxies, operator coercion)."""
+    portfolio: ColumnElement[bool] = true() if portfolio_rights else false()
+    customer = _served(Customer.id, firm_id, today) & Customer.blocked_at.is_(None) & portfolio
+    contract = _visible(Contract.customer_id, firm_id, test_access, today) & portfolio
+    shipment = (Shipment.firm_id == firm_id) & or_(
         Shipment.customer_id.is_(None),
-        _visible(Shipment.customer_id, principal, today) & portfolio,
+        _visible(Shipment.customer_id, firm_id, test_access, today) & portfolio,
     )
-    if principal.test_access:
+    if test_access:
         customer = customer & Customer.is_test.is_(True)
         contract = contract & Contract.is_test.is_(True)
         shipment = shipment & Shipment.is_test.is_(True)
-    return [
+    return (
         with_loader_criteria(Customer, customer, include_aliases=True),
         with_loader_criteria(Contract, contract, include_aliases=True),
         with_loader_criteria(Shipment, shipment, include_aliases=True),
-    ]
+    )
 
 
 def _scope(state: ORMExecuteState) -> None:
