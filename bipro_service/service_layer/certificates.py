@@ -13,6 +13,7 @@ from datetime import datetime
 
 from cryptography import x509
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from bipro_service.adapters.db.models import BrokerFirm, FirmCertificate, SecurityToken
 from bipro_service.adapters.x509.errors import CertificateRejected, Rejection
@@ -148,7 +149,12 @@ def firm_for_certificate(uow: UnitOfWork, certificate: x509.Certificate) -> Brok
 
 
 def _by_fingerprint(uow: UnitOfWork, digest: str) -> FirmCertificate | None:
-    return uow.session.scalar(select(FirmCertificate).where(FirmCertificate.fingerprint == digest))
+    """The registration with its firm in one query (the firm is needed by every caller)."""
+    return uow.session.scalar(
+        select(FirmCertificate)
+        .options(joinedload(FirmCertificate.firm))
+        .where(FirmCertificate.fingerprint == digest)
+    )
 
 
 def _info(row: FirmCertificate, firm: BrokerFirm) -> CertificateInfo:
