@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from bipro_service.adapters.db.models import Contract, Customer, Shipment, ShipmentDocument
@@ -59,9 +59,14 @@ def _view(
     shipment: Shipment,
     refs: dict[int, tuple[str | None, str | None]],
     contents: dict[int, bytes] | None = None,
+    *,
+    has_files: bool | None = None,
 ) -> ShipmentView:
-    """The view of ``shipment``, with its files when their ``contents`` (by id) are given."""
+    """The view of ``shipment``, with its files when their ``contents`` (by id) are given;
+    ``has_files`` instead of loading the documents when only their presence counts."""
     partner, contract = refs.get(shipment.id, (None, None))
+    if has_files is None:
+        has_files = bool(shipment.documents)
     return ShipmentView(
         id=shipment.public_id,
         created_at=shipment.created_at,
@@ -71,7 +76,7 @@ def _view(
         only_data=shipment.only_data,
         periodic=shipment.periodic,
         sparte=shipment.sparte,
-        transfers=1 if shipment.documents else 0,
+        transfers=1 if has_files else 0,
         partnernummer=partner,
         versicherungsscheinnummer=contract,
         documents=[
@@ -125,17 +130,19 @@ def list_shipments(
                 )
             ],
         ), []
+    has_files = exists().where(ShipmentDocument.shipment_id == Shipment.id).label("has_files")
     query = (
-        select(Shipment)
-        .options(selectinload(Shipment.documents).load_only(ShipmentDocument.id))
+        select(Shipment, has_files)
         .where(Shipment.acknowledged_at.is_(None), Shipment.available_until > now)
         .order_by(Shipment.created_at, Shipment.id)
     )
     if category is not None:
         query = query.where(Shipment.category == category)
-    shipments = list(uow.session.scalars(query))
+    # A listing names files, it does not carry them: whether there are any is enough.
+    rows = uow.session.execute(query).all()
+    shipments = [shipment for shipment, _ in rows]
     refs = _references(uow, shipments)  # two queries for the whole list, not per shipment
-    views = [_view(s, refs) for s in shipments]
+    views = [_view(shipment, refs, has_files=bool(files)) for shipment, files in rows]
     if not views:
         return Outcome(
             meldungen=[_hinweis(MeldungID.NO_SHIPMENTS, "Keine Lieferungen vorhanden.")]
