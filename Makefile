@@ -14,13 +14,14 @@ TEST_JOBS ?= 2
 help:
 	@echo "make run    install, migrate the SQLite database, load demo data, serve on $(HOST):$(PORT)"
 	@echo "make test   install, lint (ruff, mypy), contract and migration checks, all tests"
-	@echo "make contract  rewrite wsdl/ and schemas/ from the code"
+	@echo "make contract  rewrite wsdl/ and schemas/ (and the clients' packaged copy) from the code"
 	@echo "make bench  install, load a generated portfolio, measure it with wrk (docs/performance.md)"
 
-$(STAMP): pyproject.toml
+# The service and, from clients/, its own project bipro-clients (zeep clients, bipro-conformance).
+$(STAMP): pyproject.toml clients/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e './clients[signing]' -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -34,14 +35,18 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
 
+# All workers of one `make run`/`make serve` share one secret (DeepLinks and portal forms are
+# verified by whichever worker gets the request); set BIPRO_SECRET_KEY to keep it across restarts.
+DEV_SECRET = $${BIPRO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+
 run: install
 	$(BIN)/bipro-service db upgrade
 	$(BIN)/bipro-service demo-data
 	@$(BIN)/python -c "from bipro_service.entrypoints.wsgi import create_app; [print(s['norm'], s['url']) for s in create_app().service_list()]"
-	$(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	BIPRO_SECRET_KEY="$(DEV_SECRET)" $(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 serve: install
-	$(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	BIPRO_SECRET_KEY="$(DEV_SECRET)" $(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 format: install
 	$(BIN)/ruff format bipro_service clients tests bench migrations/env.py
@@ -51,8 +56,11 @@ lint: install
 	$(BIN)/ruff check bipro_service clients tests bench migrations/env.py
 	$(BIN)/mypy
 
+# The published contract, and the copy the clients project ships (a test keeps them equal).
 contract: install
 	$(BIN)/bipro-service contract write
+	$(BIN)/bipro-service contract write --wsdl-dir clients/bipro_clients/wsdl \
+		--schema-dir clients/bipro_clients/schemas
 
 test: install system-deps lint
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile

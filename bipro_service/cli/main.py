@@ -121,7 +121,10 @@ def demo_data(ctx: click.Context, as_json: bool) -> None:
         for user in firm["users"]:
             rights = "portfolio" if user["portfolio_rights"] else "no portfolio"
             admin = ", admin" if user["admin"] else ""
-            click.echo(f"    {user['login']:<20} {user['password']:<24} ({rights}{admin})")
+            lockout = (
+                ", lockout test: may be locked by bipro-conformance" if user["lockout_test"] else ""
+            )
+            click.echo(f"    {user['login']:<20} {user['password']:<24} ({rights}{admin}{lockout})")
         click.echo(
             f"    {len(firm['contracts'])} contracts, {len(firm['shipments'])} open shipments"
         )

@@ -49,6 +49,8 @@ class UserKind:
     suffix: str
     portfolio_rights: bool
     admin: bool
+    lockout_test: bool = False
+    """A sacrificial user: the conformance kit's lockout case may lock it (docs/conformance.md)."""
 
 
 DEMO_FIRMS = (
@@ -59,7 +61,10 @@ USER_KINDS = (
     UserKind("bestand", portfolio_rights=True, admin=False),
     UserKind("tarif", portfolio_rights=False, admin=False),
     UserKind("admin", portfolio_rights=True, admin=True),
+    UserKind("sperrtest", portfolio_rights=False, admin=False, lockout_test=True),
 )
+#: User key endings of the sacrificial users (``muster.sperrtest``), marked on the sheet.
+LOCKOUT_TEST_SUFFIXES = tuple(f".{kind.suffix}" for kind in USER_KINDS if kind.lockout_test)
 
 
 def load_demo_data(runtime: Runtime, now: datetime) -> dict[str, Any]:
@@ -180,12 +185,14 @@ def _sheet(
     entry: dict[str, Any] = {
         "vermittlernummer": firm.vermittlernummer,
         "name": firm.name,
+        "test_access": firm.is_test_access,
         "users": [
             {
                 "login": user.login,
                 "password": passwords[user.login],
                 "portfolio_rights": user.portfolio_rights,
                 "admin": user.is_admin,
+                "lockout_test": user.login.endswith(LOCKOUT_TEST_SUFFIXES),
             }
             for user in users
             if user.login in passwords

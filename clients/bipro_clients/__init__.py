@@ -1,4 +1,12 @@
-"""zeep-based clients for the BiPRO services of bipro_service (and other insurers' endpoints)."""
+"""zeep-based clients for the BiPRO services of bipro_service (and other insurers' endpoints).
+
+Every client loads the WSDL shipped in this package (never fetched over the network). Log in
+with :class:`StsClient` (password) or :class:`CertificateStsClient` (firm certificate), or let
+a :class:`TokenSource` do it and renew the token before it expires; then call the services
+with :class:`TransferClient` (430), :class:`VertragClient` (502), :class:`TaaClient` (420),
+:class:`SchadenClient` (503) and :class:`NavigationClient` (440). ``SignedRequests`` signs
+requests with WS-Security (extra ``signing``: ``pip install bipro-clients[signing]``).
+"""
 
 from bipro_clients.claims import (
     Dokument,
@@ -10,7 +18,7 @@ from bipro_clients.claims import (
     new_idempotency_key,
 )
 from bipro_clients.errors import BiproFault
-from bipro_clients.factory import ClientConfig, make_client, wsdl_path
+from bipro_clients.factory import SCHEMA_DIR, ClientConfig, make_client, wsdl_path
 from bipro_clients.services import (
     Answer,
     Datei,
@@ -20,15 +28,18 @@ from bipro_clients.services import (
     TransferClient,
     VertragClient,
 )
+from bipro_clients.session import TokenSource
 from bipro_clients.signing import SignedRequests
-from bipro_clients.sts import SecurityContextToken, StsClient, Token
+from bipro_clients.sts import CertificateStsClient, SecurityContextToken, StsClient, Token
 from bipro_clients.taa import Angebot, Antragsteller, TaaClient, Tarifierung, Vertragsabschluss
 
 __all__ = [
+    "SCHEMA_DIR",
     "Angebot",
     "Answer",
     "Antragsteller",
     "BiproFault",
+    "CertificateStsClient",
     "ClientConfig",
     "Datei",
     "DeepLink",
@@ -46,6 +57,7 @@ __all__ = [
     "TaaClient",
     "Tarifierung",
     "Token",
+    "TokenSource",
     "TransferClient",
     "VertragClient",
     "Vertragsabschluss",

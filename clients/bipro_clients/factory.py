@@ -12,8 +12,11 @@ import zeep
 from requests.adapters import HTTPAdapter
 from zeep.transports import Transport
 
-#: The committed contract; BIPRO_WSDL_DIR overrides it.
-DEFAULT_WSDL_DIR = Path(__file__).resolve().parents[2] / "wsdl"
+#: The published contract shipped inside the package (a copy of the repository's ``wsdl/``,
+#: kept equal by ``make contract`` and a test); BIPRO_WSDL_DIR overrides it.
+DEFAULT_WSDL_DIR = Path(__file__).resolve().parent / "wsdl"
+#: The XSDs of each service (``schemas/<service>/*.xsd``), for validating messages yourself.
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class ClientConfig:
     wsdl_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("BIPRO_WSDL_DIR", DEFAULT_WSDL_DIR))
     )
-    """Folder of the committed WSDL files."""
+    """Folder of the WSDL files (default: the copy shipped in the package)."""
 
 
 class _PinnedVerify(HTTPAdapter):
@@ -45,7 +48,7 @@ class _PinnedVerify(HTTPAdapter):
 
 
 def wsdl_path(name: str, config: ClientConfig | None = None) -> Path:
-    """``STS_UserPasswordLogin_2.6.1.1.0`` → the committed WSDL file."""
+    """``STS_UserPasswordLogin_2.6.1.1.0`` → the WSDL file shipped with the package."""
     path = (config or ClientConfig()).wsdl_dir / f"{name}.wsdl"
     if not path.is_file():
         raise FileNotFoundError(f"no committed WSDL {path}")

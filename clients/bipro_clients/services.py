@@ -11,6 +11,7 @@ from zeep.exceptions import Fault
 
 from bipro_clients.errors import BiproFault, Meldung
 from bipro_clients.factory import ClientConfig, make_client
+from bipro_clients.session import RENEW_FAULTS, TokenSource
 from bipro_clients.signing import WsseChain
 from bipro_clients.sts import SecurityContextToken, Token
 
@@ -92,13 +93,21 @@ class _TokenService:
     def __init__(
         self,
         base_url: str,
-        token: Token | str,
+        token: Token | str | TokenSource,
         config: ClientConfig | None = None,
         consumer_id: str | None = None,
         signing: Any = None,
     ):
-        """``signing``: a :class:`bipro_clients.signing.SignedRequests` to sign every call."""
-        identifier = token.identifier if isinstance(token, Token) else token
+        """``token``: a token, its identifier, or a :class:`bipro_clients.session.TokenSource`
+        (then every call uses its current token, renewed before expiry and, after a fault
+        00962/00909, once more with a fresh login).
+        ``signing``: a :class:`bipro_clients.signing.SignedRequests` to sign every call."""
+        self.tokens = token if isinstance(token, TokenSource) else None
+        identifier: Any
+        if isinstance(token, TokenSource):
+            identifier = token.identifier
+        else:
+            identifier = token.identifier if isinstance(token, Token) else token
         self.consumer_id = consumer_id
         wsse: Any = SecurityContextToken(identifier)
         if signing is not None:
@@ -113,11 +122,23 @@ class _TokenService:
             request["ConsumerID"] = self.consumer_id
         return request
 
-    def _call(self, operation: str, **fields: Any) -> Any:
+    def _send(self, operation: str, **fields: Any) -> Any:
         try:
             return getattr(self.service, operation)(Request=self._request(**fields))
         except Fault as fault:
             raise BiproFault.from_zeep(fault) from None
+
+    def _call(self, operation: str, **fields: Any) -> Any:
+        if self.tokens is None:
+            return self._send(operation, **fields)
+        used = self.tokens.token()
+        try:
+            return self._send(operation, **fields)
+        except BiproFault as fault:
+            if fault.meldung_id not in RENEW_FAULTS:
+                raise
+        self.tokens.invalidate(used)
+        return self._send(operation, **fields)
 
 
 class TransferClient(_TokenService):

@@ -29,7 +29,7 @@ class SignedRequests:
     """Sign every request; optionally verify every answer against the service's certificate.
 
     Use it after the token plug-in: ``wsse=[SecurityContextToken(id), SignedRequests(key, cert)]``.
-    Needs the ``xmlsec`` package (``pip install bipro-service[signing]``).
+    Needs the ``xmlsec`` package (``pip install 'bipro-clients[signing]'``).
     """
 
     def __init__(

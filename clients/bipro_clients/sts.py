@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,32 +23,61 @@ ISSUE = f"{WST}/Issue"
 VALIDATE = f"{WST}/Validate"
 CANCEL = f"{WST}/Cancel"
 STATUS_VALID = f"{WST}/status/valid"
-# Names of the password-login STS WSDL and URL path (not secrets).
+# Names of the STS WSDLs and URL paths (not secrets).
 PASSWORD_STS = "STS_UserPasswordLogin_2.6.1.1.0"  # noqa: S105
 PASSWORD_PATH = "/bipro/STS/UserPasswordLogin_2.6.1.1.0"  # noqa: S105
+CERTIFICATE_STS = "STS_X509Login_2.6.1.1.0"
+CERTIFICATE_PATH = "/bipro/STS/X509Login_2.6.1.1.0"
 
 
 @dataclass(frozen=True)
 class Token:
-    """A security context token and its lifetime (UTC)."""
+    """A security context token and its lifetime as the STS stated it (UTC)."""
 
     identifier: str
     created: datetime
     expires: datetime
 
+    @property
+    def lifetime(self) -> timedelta:
+        """``Expires - Created``: independent of the difference between our and their clock."""
+        return self.expires - self.created
+
     def expires_within(self, margin: timedelta) -> bool:
+        """True when ``Expires`` is less than ``margin`` away by *our* clock."""
         return datetime.now(UTC) + margin >= self.expires
 
 
-def _utc(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+def parse_utc(text: str) -> datetime:
+    """``2026-11-21T15:39:47Z`` (fractions and ``+00:00`` tolerated) as an aware UTC datetime."""
+    moment = datetime.fromisoformat(str(text).strip())
+    if moment.tzinfo is None:
+        raise ValueError(f"lifetime {text!r} without time zone (BiPRO: UTC with Z)")
+    return moment.astimezone(UTC)
+
+
+def _token(answer: Any) -> Token:
+    return Token(
+        identifier=answer.RequestedSecurityToken.SecurityContextToken.Identifier,
+        created=parse_utc(answer.Lifetime.Created),
+        expires=parse_utc(answer.Lifetime.Expires),
+    )
 
 
 class SecurityContextToken:
-    """zeep ``wsse`` plug-in that sends ``wsse:Security/wsc:SecurityContextToken``."""
+    """zeep ``wsse`` plug-in that sends ``wsse:Security/wsc:SecurityContextToken``.
 
-    def __init__(self, identifier: str) -> None:
-        self.identifier = identifier
+    ``identifier`` is the token, or a function returning the current one (asked on every
+    request: a :class:`bipro_clients.session.TokenSource` renews it behind the scenes).
+    """
+
+    def __init__(self, identifier: str | Callable[[], str]) -> None:
+        self._identifier = identifier
+
+    @property
+    def identifier(self) -> str:
+        value = self._identifier
+        return value if isinstance(value, str) else value()
 
     def element(self) -> etree._Element:
         sct = etree.Element(f"{{{WSC}}}SecurityContextToken", nsmap={"wsc": WSC})
@@ -82,14 +112,10 @@ class StsClient:
 
     def login(self, login: str, password: str) -> Token:
         """Issue a token; raises :class:`BiproFault` (00960, 00964, 00966 …)."""
-        answer = self._call(UsernameToken(login, password), TokenType=SCT, RequestType=ISSUE)
-        return Token(
-            identifier=answer.RequestedSecurityToken.SecurityContextToken.Identifier,
-            created=_utc(answer.Lifetime.Created),
-            expires=_utc(answer.Lifetime.Expires),
-        )
+        return _token(self._call(UsernameToken(login, password), TokenType=SCT, RequestType=ISSUE))
 
     def validate(self, token: Token | str) -> bool:
+        """STS Validate: True when the service still accepts the token."""
         identifier = token.identifier if isinstance(token, Token) else token
         answer = self._call(
             SecurityContextToken(identifier), TokenType=f"{WST}/RSTR/Status", RequestType=VALIDATE
@@ -97,6 +123,37 @@ class StsClient:
         return bool(answer.Status is not None and answer.Status.Code == STATUS_VALID)
 
     def cancel(self, token: Token | str) -> None:
+        """STS Cancel (log out): the token is refused from now on."""
         identifier = token.identifier if isinstance(token, Token) else token
         target = {"SecurityContextToken": {"Identifier": identifier}}
         self._call(None, TokenType=SCT, RequestType=CANCEL, CancelTarget=target)
+
+
+class CertificateStsClient:
+    """Certificate login (``/bipro/STS/X509Login_2.6.1.1.0``) as a broker firm (legal person).
+
+    The firm certificate is presented either in a WS-Security signature over the request
+    (``signing``: a :class:`bipro_clients.signing.SignedRequests` with the firm's key and
+    certificate) or as the TLS client certificate of ``config.client_cert`` (mutual TLS,
+    terminated by the insurer's proxy). The token has no user: user rights live in the MVP.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        config: ClientConfig | None = None,
+        *,
+        signing: Any = None,
+        endpoint: str | None = None,
+    ):
+        self.endpoint = endpoint or base_url.rstrip("/") + CERTIFICATE_PATH
+        self.config = config or ClientConfig()
+        self.signing = signing
+
+    def login(self) -> Token:
+        """Issue a token; raises :class:`BiproFault` (00905 no certificate, 00960 refused …)."""
+        _, service = make_client(CERTIFICATE_STS, self.endpoint, self.config, wsse=self.signing)
+        try:
+            return _token(service.RequestSecurityToken(TokenType=SCT, RequestType=ISSUE))
+        except Fault as fault:
+            raise BiproFault.from_zeep(fault) from None

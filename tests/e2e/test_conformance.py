@@ -1,170 +1,294 @@
-"""The conformance kit (``bipro-conformance``) against our own server started from a fresh
-database with demo data: all green, programmatically and through the console script; and a
-deliberately broken build (a proxy answering a wrong password like a lockout) is caught."""
+"""The conformance kit (``bipro-conformance``) against our own server, set up as a vendor would
+(fresh database, ``demo-data --json``, ``pki init``), served with a short token lifetime so the
+expiry case really runs: every case green, for both test firms, with certificate, signatures
+and lockout; nothing written outside the test-access firm the run was given; and a build whose
+lockout is off by one (one late, one early) is caught, with the HTML report to prove it."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
-import requests
-from bipro_clients.conformance import CASES, context_from_sheet, html_report, run_suite
+from bipro_clients.conformance import (
+    CASES,
+    Certificate,
+    context_from_sheet,
+    run_suite,
+    select_cases,
+)
+from sqlalchemy import create_engine, select, text
 
-from tests.e2e.demo import demo_database
+from bipro_service.adapters.db.base import Base
+from bipro_service.adapters.db.engine import normalise_url
+from bipro_service.adapters.db.models import Contract, ServicingRelationship, User, UserState
+from bipro_service.config import Settings
+from bipro_service.entrypoints.runtime import Runtime
+from tests.conftest import fresh_database_url
 from tests.e2e.server import running_server
+from tests.integration.accounts_helpers import make_firm, make_user
+from tests.integration.portfolio_helpers import make_customer, make_shipment
 
-CONFORMANCE = Path(sys.executable).parent / "bipro-conformance"
+BIN = Path(sys.executable).parent
+CONFORMANCE = BIN / "bipro-conformance"
+TOKEN_LIFETIME = 5  # seconds: the expiry case waits for it
+TOKEN_WAIT = str(TOKEN_LIFETIME + 5)
 
 pytestmark = [pytest.mark.db, pytest.mark.e2e]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Served:
     base_url: str
-    sheet: dict[str, Any]
-    sheet_path: Path
+    database_url: str
+    var_dir: Path
+    directory: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        return dict(
+            os.environ, BIPRO_DATABASE_URL=self.database_url, BIPRO_VAR_DIR=str(self.var_dir)
+        )
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [str(BIN / "bipro-service"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def fresh_sheet(self) -> tuple[dict[str, Any], Path]:
+        """``demo-data --json`` again: new passwords, users unlocked, letters re-opened."""
+        sheet = json.loads(self.cli("demo-data", "--json"))
+        path = self.directory / "sheet.json"
+        path.write_text(json.dumps(sheet), encoding="utf-8")
+        return sheet, path
+
+    def firm_pki(self, number: str) -> tuple[str, str]:
+        firm = self.var_dir / "pki" / "firms"
+        return str(firm / f"{number}.pem"), str(firm / f"{number}.key")
+
+    @property
+    def service_cert(self) -> str:
+        return str(self.var_dir / "pki" / "signing.pem")
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> Iterator[Served]:
+    """A fresh database with the demo data, the dev PKI, and a real firm (no test access) whose
+    data the kit must never touch; served with a short token lifetime."""
     directory = tmp_path_factory.mktemp("conformance")
-    settings, runtime, loaded = demo_database(directory, database_template)
+    settings = Settings(
+        database_url=fresh_database_url(database_template, directory),
+        var_dir=directory / "var",
+        secret_key="test-secret-key-not-for-production",
+    )
+    runtime = Runtime.from_settings(settings)
+    make_firm(runtime, "R300", test_access=False)
+    make_user(runtime, "real.user", "R300")
+    make_customer(runtime, "REAL1", "R300", is_test=False, contract="VAL-REAL1")
+    make_shipment(runtime, "R300", customer="REAL1", is_test=False)
     runtime.engine.dispose()
-    sheet = json.loads(json.dumps(loaded, default=str))
-    sheet_path = directory / "sheet.json"
-    sheet_path.write_text(json.dumps(sheet), encoding="utf-8")
+    served = Served("", settings.database_url, settings.var_dir, directory)
+    served.fresh_sheet()
+    served.cli("pki", "init")
     with running_server(
-        settings.database_url, workers=2, BIPRO_VAR_DIR=str(settings.var_dir)
+        settings.database_url,
+        workers=2,
+        BIPRO_VAR_DIR=str(settings.var_dir),
+        BIPRO_TOKEN_LIFETIME_SECONDS=str(TOKEN_LIFETIME),
     ) as base_url:
-        yield Served(base_url, sheet, sheet_path)
+        served.base_url = base_url
+        yield served
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     if not CONFORMANCE.exists():
-        pytest.fail(f"{CONFORMANCE} not found: .venv/bin/pip install -e '.[dev]'")
+        pytest.fail(f"{CONFORMANCE} not found: make install (pip install -e ./clients)")
     return subprocess.run(
         [str(CONFORMANCE), "run", *args], capture_output=True, text=True, timeout=300, check=False
     )
 
 
-def test_the_suite_is_all_green_against_our_server(served: Served) -> None:
-    ctx = context_from_sheet(served.base_url, served.sheet)
-    assert ctx.own_firm == "T100001" and ctx.other_firm == "T200002"
-    results = run_suite(ctx)
-    assert [r.name for r in results] == [c.name for c in CASES]
-    failing = {r.name: (r.expected, r.observed) for r in results if r.result != "PASS"}
-    assert not failing
-    page = html_report(served.base_url, results)
-    assert "all green" in page and "FAIL" not in page.split("<tbody>")[1]
+def _snapshot(database_url: str) -> dict[str, dict[int, list[str]]]:
+    """Every row of every table that belongs to a firm, by firm."""
+    engine = create_engine(normalise_url(database_url))
+    rows: dict[str, dict[int, list[str]]] = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            if "firm_id" not in table.columns:
+                continue
+            by_firm: dict[int, list[str]] = {}
+            for row in conn.execute(select(table)).mappings():
+                by_firm.setdefault(row["firm_id"], []).append(repr(sorted(row.items())))
+            rows[table.name] = {firm: sorted(found) for firm, found in by_firm.items()}
+    engine.dispose()
+    return rows
 
 
-def test_the_second_firm_passes_too(served: Served) -> None:
-    """Roles swapped: the other firm's admin, objects of the first firm as the foreign ones."""
-    second = served.sheet["firms"][1]
-    admin = next(u for u in second["users"] if u["admin"])
-    ctx = context_from_sheet(served.base_url, served.sheet, login=admin["login"])
-    assert ctx.own_firm == second["vermittlernummer"] and ctx.other_firm == "T100001"
-    results = run_suite(ctx)
-    assert not {r.name: r.observed for r in results if r.result != "PASS"}
+def _firm_ids(database_url: str) -> dict[str, int]:
+    engine = create_engine(normalise_url(database_url))
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT vermittlernummer, id FROM broker_firms")).all()
+    engine.dispose()
+    return {number: firm_id for number, firm_id in found}
 
 
-def test_the_console_script_reports_json(served: Served, tmp_path: Path) -> None:
+def test_the_whole_suite_is_green_as_a_vendor_runs_it(served: Served, tmp_path: Path) -> None:
+    """Console script, all options: certificate, signatures, lockout, token expiry; JSON."""
+    _, sheet_path = served.fresh_sheet()
+    before, contracts_before = _snapshot(served.database_url), _contracts(served.database_url)
+    cert, key = served.firm_pki("T100001")
     report = tmp_path / "report.json"
     done = _run_cli(
-        "--endpoint", served.base_url, "--sheet", str(served.sheet_path), "--report", str(report)
+        *("--endpoint", served.base_url, "--sheet", str(sheet_path)),
+        *("--cert", cert, "--key", key, "--service-cert", served.service_cert),
+        *("--allow-lockout", "--token-wait", TOKEN_WAIT, "--report", str(report)),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     for case in CASES:
         assert case.name in done.stdout
-    assert "FAIL 0" in done.stdout
+    assert f"PASS {len(CASES)} FAIL 0 SKIP 0" in done.stdout
     data = json.loads(report.read_text())
-    assert data["passed"] is True and data["summary"]["FAIL"] == 0
-    assert {c["result"] for c in data["cases"]} == {"PASS"}
+    assert data["passed"] is True and data["run"]["login"] == "muster.bestand (T100001)"
+    assert {c["name"]: c["result"] for c in data["cases"]} == {c.name: "PASS" for c in CASES}
+    assert next(c for c in data["cases"] if c["name"] == "token_expiry")["seconds"] >= 5
+    _only_the_own_test_firm_was_written(served, before, contracts_before)
+
+
+def _contracts(database_url: str) -> dict[int, int]:
+    """Contract id → customer id."""
+    engine = create_engine(normalise_url(database_url))
+    with engine.connect() as conn:
+        found = {row[0]: row[1] for row in conn.execute(select(Contract.id, Contract.customer_id))}
+    engine.dispose()
+    return found
+
+
+def _only_the_own_test_firm_was_written(
+    served: Served, before: dict[str, dict[int, list[str]]], contracts_before: dict[int, int]
+) -> None:
+    after = _snapshot(served.database_url)
+    own = _firm_ids(served.database_url)["T100001"]
+    # Nothing of the other test firm or the real firm changed (users, post, offers, claims …).
+    for table, rows in after.items():
+        for firm_id in set(rows) | set(before[table]):
+            if firm_id != own:
+                assert rows.get(firm_id) == before[table].get(firm_id), (table, firm_id)
+    # The run wrote into its own firm: an order, a claim, a DeepLink.
+    for table in ("taa_offers", "taa_orders", "claims", "deeplink_tokens"):
+        assert len(after[table].get(own, [])) > len(before[table].get(own, [])), table
+    engine = create_engine(normalise_url(served.database_url))
+    with engine.connect() as conn:
+        own_customers = set(
+            conn.scalars(
+                select(ServicingRelationship.customer_id).where(
+                    ServicingRelationship.firm_id == own
+                )
+            )
+        )
+        states = {row[0]: row[1] for row in conn.execute(select(User.login, User.state))}
+    engine.dispose()
+    new_contracts = {
+        contract: customer
+        for contract, customer in _contracts(served.database_url).items()
+        if contract not in contracts_before
+    }
+    assert new_contracts and set(new_contracts.values()) <= own_customers
+    # Locked: the sacrificial user of the own firm, nobody else.
+    locked = {login for login, state in states.items() if state is not UserState.ACTIVE}
+    assert locked == {"muster.sperrtest"}
+
+
+def test_the_second_firm_passes_too(served: Served) -> None:
+    """Roles swapped, programmatically: the other firm's admin and certificate, the objects
+    of the first firm as the foreign ones (no waiting for the token here)."""
+    sheet, _ = served.fresh_sheet()
+    second = sheet["firms"][1]
+    admin = next(u for u in second["users"] if u["admin"])
+    cert, key = served.firm_pki(second["vermittlernummer"])
+    ctx = context_from_sheet(
+        served.base_url,
+        sheet,
+        login=admin["login"],
+        allow_lockout=True,
+        signing=Certificate(cert, key),
+        service_cert=served.service_cert,
+    )
+    assert ctx.own_firm == "T200002" and ctx.other_firm == "T100001"
+    assert ctx.lockout_user is not None and ctx.lockout_user.login == "beispiel.sperrtest"
+    results = {r.name: r for r in run_suite(ctx)}
+    assert not {n: r.observed for n, r in results.items() if r.result == "FAIL"}
+    assert {n for n, r in results.items() if r.result == "SKIP"} == {"token_expiry"}
+    assert "--token-wait" in results["token_expiry"].observed
 
 
 def test_a_sheet_without_the_login_refuses_to_run(served: Served) -> None:
     done = _run_cli(
-        "--endpoint",
-        served.base_url,
-        "--sheet",
-        str(served.sheet_path),
-        "--login",
-        "someone.else",
-        "--password",
-        "x",
+        *("--endpoint", served.base_url, "--sheet", str(served.directory / "sheet.json")),
+        *("--login", "someone.else", "--password", "x"),
     )
     assert done.returncode == 2 and "--firm" in done.stderr
 
 
-# --- a deliberately broken build --------------------------------------------------------------
+# --- deliberately broken builds: the lockout off by one --------------------------------------
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+def _broken_server(served: Served, max_failed_logins: int) -> Any:
+    return running_server(
+        served.database_url,
+        workers=1,
+        BIPRO_VAR_DIR=str(served.var_dir),
+        BIPRO_MAX_FAILED_LOGINS=str(max_failed_logins),
+    )
 
 
-@contextmanager
-def broken_build(upstream: str) -> Iterator[str]:
-    """A proxy in front of our server that answers a wrong password like a locked account
-    (00964 instead of 00960), as an off-by-one lockout would; everything else passes through."""
-
-    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length)
-        headers = {
-            key: environ[name]
-            for key, name in (("Content-Type", "CONTENT_TYPE"), ("SOAPAction", "HTTP_SOAPACTION"))
-            if name in environ
-        }
-        answer = requests.request(
-            environ["REQUEST_METHOD"],
-            upstream + environ.get("PATH_INFO", ""),
-            data=body,
-            headers=headers,
-            timeout=30,
-        )
-        content = answer.content.replace(b">00960<", b">00964<")
-        start_response(
-            f"{answer.status_code} {answer.reason}",
-            [("Content-Type", answer.headers.get("Content-Type", "text/xml"))],
-        )
-        return [content]
-
-    server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_a_broken_build_is_caught(served: Served, tmp_path: Path) -> None:
+def test_a_lockout_one_attempt_late_is_caught(served: Served, tmp_path: Path) -> None:
+    """The server locks after 4 wrong entries; the kit is told our documented 3."""
+    _, sheet_path = served.fresh_sheet()
     report = tmp_path / "report.html"
-    with broken_build(served.base_url) as proxy:
+    with _broken_server(served, 4) as broken:
         done = _run_cli(
-            "--endpoint", proxy, "--sheet", str(served.sheet_path), "--report", str(report)
+            *("--endpoint", broken, "--sheet", str(sheet_path), "--allow-lockout"),
+            *("--report", str(report)),
         )
     assert done.returncode == 1, done.stdout + done.stderr
-    (row,) = [line for line in done.stdout.splitlines() if line.startswith("sts_wrong_password")]
-    assert row.rstrip().endswith("FAIL") and "00964" in row
-    assert "FAIL 1" in done.stdout
+    failing = [line for line in done.stdout.splitlines() if line.rstrip().endswith("FAIL")]
+    assert [line.split()[0] for line in failing] == ["lockout_threshold"]
+    # skipped: no certificate (x509_login, signed_request, tampered_signature), no token wait
+    assert f"PASS {len(CASES) - 5} FAIL 1 SKIP 4" in done.stdout
     page = report.read_text()
-    assert "1 failing" in page
-    assert '<h3 id="sts_wrong_password">' in page
-    # the request/response pair, escaped, with no external assets
-    assert "&lt;wsse:Username&gt;conformance-nonexistent-" in page
-    assert "00964" in page.split("Failures")[1]
+    assert "1 failing" in page and '<h3 id="lockout_threshold">' in page
+    assert "not locked after 3 wrong entries" in page
+    failure = page.split("Failures: request and response")[1]
+    # the request/response pairs of the case, escaped, passwords masked
+    assert "&lt;wsse:Username&gt;muster.sperrtest&lt;/wsse:Username&gt;" in failure
+    assert "&gt;***&lt;/wsse:Password&gt;" in failure
+    assert "00960" in failure and "SecurityContextToken" in failure
     for external in ("<script", "<link", "src=", "url(", "@import"):
         assert external not in page
+
+
+def test_a_lockout_one_attempt_early_is_caught(served: Served) -> None:
+    """The server locks after 2 wrong entries; the kit is told 3."""
+    sheet, _ = served.fresh_sheet()
+    with _broken_server(served, 2) as broken:
+        ctx = context_from_sheet(broken, sheet, allow_lockout=True)
+        (result,) = run_suite(ctx, select_cases(["lockout_threshold"]))
+    assert result.result == "FAIL"
+    assert "locked after 2 wrong entries: too early" in result.observed
+    assert ctx.lockout_user is not None
+    requests = [e.request for e in result.exchanges]
+    assert any("***" in r for r in requests)
+    assert not any(ctx.lockout_user.password in r for r in requests)

@@ -162,7 +162,7 @@ def test_demo_data_prints_the_sheet_as_json_and_is_idempotent(settings: Settings
     old, new = (
         {u["login"]: u["password"] for f in s["firms"] for u in f["users"]} for s in (first, second)
     )
-    assert len(old) == 6 and old.keys() == new.keys()
+    assert len(old) == 8 and old.keys() == new.keys()
     assert all(old[login] != new[login] for login in old)  # a re-run renews the passwords
     readable = ok(cli(settings, "demo-data"))
     assert "T100001  Muster Makler GmbH" in readable and "muster.bestand" in readable

@@ -82,6 +82,17 @@ def test_two_test_firms_with_every_kind_of_user(runtime: Runtime) -> None:
             assert all(len(u["password"]) >= 12 for u in entry["users"])
 
 
+def test_each_firm_has_one_sacrificial_user_for_the_lockout_case(runtime: Runtime) -> None:
+    """bipro-conformance --allow-lockout locks only the user the sheet marks lockout_test."""
+    sheet = load_demo_data(runtime, utcnow())
+    for entry, prefix in zip(sheet["firms"], ("muster", "beispiel"), strict=True):
+        assert entry["test_access"] is True
+        marked = [u for u in entry["users"] if u["lockout_test"]]
+        assert [(u["login"], u["portfolio_rights"], u["admin"]) for u in marked] == [
+            (f"{prefix}.sperrtest", False, False)
+        ]
+
+
 def test_customers_and_valoren_contracts_are_test_data(runtime: Runtime) -> None:
     now = utcnow()
     sheet = load_demo_data(runtime, now)
@@ -230,7 +241,7 @@ def test_a_real_firm_is_never_turned_into_demo_data(runtime: Runtime) -> None:
 def test_every_demo_user_can_log_in(app: BiproApplication) -> None:
     first = _passwords(load_demo_data(app.runtime, utcnow()))
     current = _passwords(load_demo_data(app.runtime, utcnow()))
-    assert len(current) == 6
+    assert len(current) == 8
     for login, password in current.items():
         answer = call(app, STS_PATH, login_request(login, password))
         assert answer.code == 200, (login, answer.body)

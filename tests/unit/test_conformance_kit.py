@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
 from bipro_clients.conformance import (
+    CASES,
+    Case,
     CaseResult,
+    Credentials,
     Exchange,
+    Outcome,
     SheetError,
     context_from_sheet,
     html_report,
     json_report,
+    select_cases,
     terminal_table,
 )
 from bipro_clients.conformance.cases import fault_of, token_bits
+from bipro_clients.conformance.cli import main
 from bipro_clients.conformance.recorder import Recorder
+from bipro_clients.conformance.runner import run_case
 
 
 def _sheet() -> dict[str, Any]:
@@ -43,6 +51,13 @@ def _sheet() -> dict[str, Any]:
                     "portfolio_rights": False,
                     "admin": False,
                 },
+                {
+                    "login": f"{prefix}.sperrtest",
+                    "password": "d",
+                    "portfolio_rights": False,
+                    "admin": False,
+                    "lockout_test": True,
+                },
             ],
             "contracts": [{"versicherungsscheinnummer": f"VAL-{number}"}],
             "shipments": [{"id": f"s-{number}", "category": "120010000"}],
@@ -61,6 +76,8 @@ def test_the_default_login_is_a_portfolio_user_of_the_first_firm() -> None:
     )
     assert ctx.other_contracts == ["VAL-T2"] and ctx.own_shipments == ["s-T1"]
     assert ctx.allow_writes
+    assert ctx.no_portfolio_user == Credentials("one.tarif", "c")
+    assert ctx.lockout_user is None and not ctx.allow_lockout  # only when asked
 
 
 def test_a_login_of_the_second_firm_swaps_the_roles() -> None:
@@ -134,6 +151,7 @@ def _results() -> list[CaseResult]:
 
 def test_html_report_escapes_and_is_self_contained() -> None:
     page = html_report("http://x", _results())
+    assert "Exchange 1: POST http://x/sts → HTTP 500" in page
     assert "1 failing: PASS 1, FAIL 1, SKIP 1" in page
     assert "<script" not in page and "&lt;script&gt;" in page
     assert "x &amp; y" in page and "broken &lt;b&gt;" in page
@@ -150,3 +168,106 @@ def test_json_report_and_table() -> None:
     assert table.splitlines()[-1] == "PASS 1 FAIL 1 SKIP 1"
     (row,) = [line for line in table.splitlines() if line.startswith("bad_case")]
     assert row.rstrip().endswith("FAIL")
+
+
+def test_the_lockout_user_is_the_own_firms_sacrificial_user_and_only_when_asked() -> None:
+    ctx = context_from_sheet("http://x", _sheet(), allow_lockout=True)
+    assert ctx.lockout_user == Credentials("one.sperrtest", "d") and ctx.lockout_threshold == 3
+    other = context_from_sheet("http://x", _sheet(), login="two.admin", allow_lockout=True)
+    assert other.lockout_user == Credentials("two.sperrtest", "d")
+    named = context_from_sheet(
+        "http://x", _sheet(), allow_lockout=True, lockout_login="one.admin", lockout_threshold=5
+    )
+    assert named.lockout_user == Credentials("one.admin", "a") and named.lockout_threshold == 5
+
+
+def test_no_lockout_of_anyone_off_the_sheet_or_of_the_login() -> None:
+    sheet = _sheet()
+    for firm in sheet["firms"]:
+        firm["users"] = [u for u in firm["users"] if not u.get("lockout_test")]
+    with pytest.raises(SheetError, match="lockout_test"):
+        context_from_sheet("http://x", sheet, allow_lockout=True)
+    assert context_from_sheet("http://x", sheet).lockout_user is None
+    with pytest.raises(SheetError, match="not a user of T1"):
+        context_from_sheet("http://x", _sheet(), allow_lockout=True, lockout_login="two.admin")
+    with pytest.raises(SheetError, match="must not be the login"):
+        context_from_sheet(
+            "http://x", _sheet(), login="one.admin", allow_lockout=True, lockout_login="one.admin"
+        )
+    with pytest.raises(SheetError, match="at least 1"):
+        context_from_sheet("http://x", _sheet(), lockout_threshold=0)
+
+
+def test_a_firm_that_is_no_test_access_is_refused() -> None:
+    sheet = _sheet()
+    sheet["firms"][1]["test_access"] = False
+    with pytest.raises(SheetError, match="T2 is no test access"):
+        context_from_sheet("http://x", sheet)
+
+
+def test_the_suite_order_and_selection() -> None:
+    names = [c.name for c in CASES]
+    assert len(names) == len(set(names))
+    assert names[0] == "sts_login" and names[-2:] == ["lockout_threshold", "token_expiry"]
+    chosen = select_cases(["token_expiry", " sts_login"])
+    assert [c.name for c in chosen] == ["sts_login", "token_expiry"]
+    with pytest.raises(SheetError, match="nonsense"):
+        select_cases(["sts_login", "nonsense"])
+
+
+def _case(outcome: Outcome | Exception) -> Case:
+    def run(ctx: Any) -> Outcome:
+        for secret in ("b", "c", "d"):
+            ctx.recorder.add("http://x/sts", f"<Password>pw-{secret}-pw</Password>", 500, "<f/>")
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    return Case("probe", "probe title", run)
+
+
+def test_run_case_masks_every_password_of_a_failure() -> None:
+    sheet = _sheet()
+    for firm in sheet["firms"]:
+        for user in firm["users"]:
+            user["password"] = f"pw-{user['password']}-pw"
+    ctx = context_from_sheet("http://x", sheet, allow_lockout=True)
+    failed = run_case(ctx, _case(Outcome("e", "o", False)))
+    assert failed.result == "FAIL" and len(failed.exchanges) == 3
+    assert [e.request for e in failed.exchanges] == ["<Password>***</Password>"] * 3
+    get = Exchange("http://x/portal/deeplink?t=1", "", 410, "<p>weg</p>", "GET")
+    page = html_report("http://x", [CaseResult("link", "t", "e", "o", "FAIL", 0.1, [get])])
+    assert "Exchange 1: GET http://x/portal/deeplink?t=1 → HTTP 410" in page
+    broken = run_case(ctx, _case(RuntimeError("boom")))
+    assert broken.result == "FAIL" and broken.observed == "error RuntimeError: boom"
+    assert run_case(ctx, _case(Outcome("e", "o", True))).exchanges == []
+    assert run_case(ctx, _case(Outcome("e", "n/a", True, True))).result == "SKIP"
+
+
+def test_the_report_names_the_run_without_secrets() -> None:
+    ctx = context_from_sheet("http://x", _sheet(), allow_lockout=True, token_wait=12)
+    page = html_report("http://x", _results(), ctx)
+    assert "one.bestand (T1)" in page and "one.sperrtest, threshold 3" in page
+    assert "12 s" in page and ">b<" not in page
+    data = json.loads(json_report("http://x", _results(), ctx))
+    assert data["run"]["other test firm"] == "T2" and data["run"]["signing certificate"] == "none"
+
+
+def test_the_command_line_refuses_unsafe_or_incomplete_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "sheet.json"
+    sheet.write_text(json.dumps(_sheet()))
+    base = ["run", "--endpoint", "http://127.0.0.1:9", "--sheet", str(sheet)]
+    for extra, message in (
+        (["--cert", "c.pem"], "--cert and --key"),
+        (["--tls-key", "k.pem"], "--tls-cert and --tls-key"),
+        (["--only", "nonsense"], "unknown case"),
+        (["--cert", "missing.pem", "--key", "missing.key"], "missing.pem: no such file"),
+        (["--allow-lockout", "--lockout-login", "two.admin"], "not a user of T1"),
+    ):
+        assert main(base + extra) == 2
+        assert message in capsys.readouterr().err
+    assert main(["cases"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listed] == [c.name for c in CASES]

@@ -61,3 +61,16 @@ def test_plain_zeep_loads_committed_wsdl(definition: object) -> None:
         for name in port.binding._operations
     }
     assert operations
+
+
+def _tree(folder: Path, pattern: str) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.glob(pattern))}
+
+
+def test_the_clients_ship_exactly_the_committed_contract() -> None:
+    """clients/bipro_clients/{wsdl,schemas} (package data of bipro-clients) = wsdl/, schemas/."""
+    packaged = ROOT / "clients" / "bipro_clients"
+    for folder, pattern in (("wsdl", "*.wsdl"), ("schemas", "*/*.xsd")):
+        committed = _tree(ROOT / folder, pattern)
+        assert committed, folder
+        assert _tree(packaged / folder, pattern) == committed, f"run `make contract`: {folder}"

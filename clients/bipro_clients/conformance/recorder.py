@@ -18,6 +18,7 @@ class Exchange:
     request: str
     status: int | None = None
     response: str = ""
+    method: str = "POST"
 
 
 class Recorder(logging.Handler):
@@ -41,8 +42,8 @@ class Recorder(logging.Handler):
             else:
                 self.exchanges.append(Exchange(str(args[0]), "", int(str(args[1])), _text(args[2])))
 
-    def add(self, url: str, request: str, status: int, response: str) -> None:
-        self.exchanges.append(Exchange(url, request, status, response))
+    def add(self, url: str, request: str, status: int, response: str, method: str = "POST") -> None:
+        self.exchanges.append(Exchange(url, request, status, response, method))
 
     @contextmanager
     def attached(self) -> Iterator[Recorder]:

@@ -11,7 +11,7 @@ from html import escape
 
 from lxml import etree
 
-from bipro_clients.conformance.cases import CaseResult
+from bipro_clients.conformance.context import CaseResult, Context
 
 
 def summary(results: list[CaseResult]) -> dict[str, int]:
@@ -44,10 +44,30 @@ def terminal_table(results: list[CaseResult], width: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def json_report(endpoint: str, results: list[CaseResult]) -> str:
+def run_facts(ctx: Context | None) -> dict[str, str]:
+    """Who ran against what, with which options (no secrets)."""
+    if ctx is None:
+        return {}
+    return {
+        "login": f"{ctx.login} ({ctx.own_firm})",
+        "other test firm": ctx.other_firm,
+        "writes": "yes, in the login's test-access firm" if ctx.allow_writes else "no",
+        "signing certificate": ctx.signing.cert_file if ctx.signing else "none",
+        "TLS client certificate": ctx.config.client_cert[0] if ctx.config.client_cert else "none",
+        "lockout case": (
+            f"{ctx.lockout_user.login}, threshold {ctx.lockout_threshold}"
+            if ctx.lockout_user
+            else "not allowed"
+        ),
+        "token wait": f"{ctx.token_wait:g} s",
+    }
+
+
+def json_report(endpoint: str, results: list[CaseResult], ctx: Context | None = None) -> str:
     return json.dumps(
         {
             "endpoint": endpoint,
+            "run": run_facts(ctx),
             "generated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "summary": summary(results),
             "passed": summary(results)["FAIL"] == 0,
@@ -78,13 +98,17 @@ th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:to
 th{background:#f0f0f0}.PASS{background:#e3f6e3}.FAIL{background:#fbe0e0}.SKIP{background:#f4f4f4}
 .res{font-weight:bold}pre{white-space:pre-wrap;word-break:break-all;background:#f8f8f8;
 border:1px solid #ddd;padding:.5em;font-size:.85em;max-height:30em;overflow:auto}
-.sum{font-size:1.1em;margin:1em 0}
+.sum{font-size:1.1em;margin:1em 0}.facts{width:auto;margin-bottom:1em}
 """
 
 
-def html_report(endpoint: str, results: list[CaseResult]) -> str:
+def html_report(endpoint: str, results: list[CaseResult], ctx: Context | None = None) -> str:
     """One page, inline CSS, no scripts or external assets; XML escaped."""
     counts = summary(results)
+    facts = "".join(
+        f"<tr><th>{escape(key)}</th><td>{escape(value)}</td></tr>"
+        for key, value in run_facts(ctx).items()
+    )
     verdict = "all green" if counts["FAIL"] == 0 else f"{counts['FAIL']} failing"
     rows = []
     for r in results:
@@ -105,7 +129,7 @@ def html_report(endpoint: str, results: list[CaseResult]) -> str:
             parts.append("<p>No HTTP exchange recorded.</p>")
         for n, e in enumerate(r.exchanges, 1):
             parts.append(
-                f"<h4>Exchange {n}: POST {escape(e.url)} → HTTP {e.status}</h4>"
+                f"<h4>Exchange {n}: {escape(e.method)} {escape(e.url)} → HTTP {e.status}</h4>"
                 f"<p>Request</p><pre>{escape(pretty_xml(e.request))}</pre>"
                 f"<p>Response</p><pre>{escape(pretty_xml(e.response))}</pre>"
             )
@@ -117,6 +141,7 @@ def html_report(endpoint: str, results: list[CaseResult]) -> str:
 <body>
 <h1>BiPRO conformance report</h1>
 <p>Endpoint <code>{escape(endpoint)}</code>, generated {generated}.</p>
+{f'<table class="facts">{facts}</table>' if facts else ""}
 <p class="sum">{verdict}: PASS {counts["PASS"]}, FAIL {counts["FAIL"]}, SKIP {counts["SKIP"]}</p>
 <table><thead><tr><th>case</th><th>expected</th><th>observed</th><th>result</th></tr></thead>
 <tbody>

@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from bipro_clients.conformance.cases import CASES, Case, CaseResult, Context, Exchange
+from bipro_clients.conformance.context import (
+    DEFAULT_LOCKOUT_THRESHOLD,
+    Certificate,
+    Credentials,
+)
 from bipro_clients.errors import BiproFault
 from bipro_clients.factory import ClientConfig
 
@@ -30,6 +35,35 @@ def _ids(entries: Iterable[dict[str, Any]], key: str) -> list[str]:
     return [str(entry[key]) for entry in entries]
 
 
+def _user(firm: dict[str, Any], login: str) -> dict[str, Any] | None:
+    return next((u for u in firm.get("users", []) if u.get("login") == login), None)
+
+
+def _credentials(user: dict[str, Any] | None) -> Credentials | None:
+    return Credentials(str(user["login"]), str(user["password"])) if user else None
+
+
+def _lockout_user(own: dict[str, Any], login: str, lockout_login: str | None) -> Credentials:
+    """The sacrificial user: ``lockout_login`` or the firm's user marked ``lockout_test``."""
+    number = own["vermittlernummer"]
+    if lockout_login is not None:
+        user = _user(own, lockout_login)
+        if user is None:
+            raise SheetError(f"{lockout_login} is not a user of {number} on the sheet")
+    else:
+        user = next((u for u in own.get("users", []) if u.get("lockout_test")), None)
+        if user is None:
+            raise SheetError(
+                f"--allow-lockout: the sheet marks no user of {number} as lockout_test; "
+                "name one with --lockout-login"
+            )
+    if user["login"] == login:
+        raise SheetError("the lockout user must not be the login the suite runs with")
+    credentials = _credentials(user)
+    assert credentials is not None
+    return credentials
+
+
 def context_from_sheet(
     endpoint: str,
     sheet: dict[str, Any],
@@ -38,17 +72,30 @@ def context_from_sheet(
     firm: str | None = None,
     config: ClientConfig | None = None,
     allow_lockout: bool = False,
+    *,
+    lockout_login: str | None = None,
+    lockout_threshold: int = DEFAULT_LOCKOUT_THRESHOLD,
+    token_wait: float = 0.0,
+    signing: Certificate | None = None,
+    service_cert: str | None = None,
 ) -> Context:
     """The login's firm is the firm on the sheet listing the user (or ``firm``); the other
     test firm is the sheet's other firm. Without ``login`` the firm's first user with portfolio
-    rights is used. Writes (one acknowledge) happen only when the login is on the sheet."""
+    rights is used. Writes happen only when the login is on the sheet; ``allow_lockout`` lets
+    the lockout case lock the firm's sacrificial user (``lockout_test`` on the sheet, or
+    ``lockout_login``), never the login itself."""
     firms = sheet.get("firms", [])
     if len(firms) < 2:
         raise SheetError("the sheet must list two test-access firms")
+    for entry in firms:
+        if entry.get("test_access") is False:
+            raise SheetError(f"{entry['vermittlernummer']} is no test access: not on a sheet")
+    if lockout_threshold < 1:
+        raise SheetError("the lockout threshold must be at least 1")
     by_number = {str(f["vermittlernummer"]): f for f in firms}
     on_sheet = True
     if login is not None:
-        owners = [f for f in firms if login in _ids(f.get("users", []), "login")]
+        owners = [f for f in firms if _user(f, login) is not None]
         if owners:
             own = owners[0]
             if firm is not None and firm != own["vermittlernummer"]:
@@ -57,17 +104,23 @@ def context_from_sheet(
             own, on_sheet = by_number[firm], False
         else:
             raise SheetError(f"{login} is not on the sheet: name its firm with --firm")
-        users = {u["login"]: u for u in own.get("users", [])}
-        if login in users and not users[login].get("portfolio_rights"):
+        user = _user(own, login)
+        if user is not None and not user.get("portfolio_rights"):
             raise SheetError(f"{login} has no portfolio rights: run with a portfolio user")
+        if user is not None and user.get("lockout_test"):
+            raise SheetError(f"{login} is the sheet's lockout user: run with another user")
         if password is None:
-            if login not in users:
+            if user is None:
                 raise SheetError(f"no password for {login}: give --password")
-            password = str(users[login]["password"])
+            password = str(user["password"])
     else:
         own = by_number[firm] if firm is not None else firms[0]
         portfolio_users = sorted(
-            (u for u in own.get("users", []) if u.get("portfolio_rights")),
+            (
+                u
+                for u in own.get("users", [])
+                if u.get("portfolio_rights") and not u.get("lockout_test")
+            ),
             key=lambda u: bool(u.get("admin")),
         )
         if not portfolio_users:
@@ -77,6 +130,14 @@ def context_from_sheet(
     if password is None:
         raise SheetError("no password")
     other = next(f for f in firms if f is not own)
+    without_rights = next(
+        (
+            u
+            for u in own.get("users", [])
+            if not u.get("portfolio_rights") and not u.get("lockout_test") and u["login"] != login
+        ),
+        None,
+    )
     return Context(
         endpoint=endpoint,
         login=login,
@@ -88,17 +149,25 @@ def context_from_sheet(
         other_contracts=_ids(other.get("contracts", []), "versicherungsscheinnummer"),
         other_shipments=_ids(other.get("shipments", []), "id"),
         config=config or ClientConfig(),
-        allow_lockout=allow_lockout,
         allow_writes=on_sheet,
+        no_portfolio_user=_credentials(without_rights),
+        lockout_user=_lockout_user(own, login, lockout_login) if allow_lockout else None,
+        lockout_threshold=lockout_threshold,
+        token_wait=token_wait,
+        signing=signing,
+        service_cert=service_cert,
     )
 
 
-def _masked(exchanges: list[Exchange], secret: str) -> list[Exchange]:
-    if not secret:
-        return exchanges
-    return [
-        Exchange(e.url, e.request.replace(secret, "***"), e.status, e.response) for e in exchanges
-    ]
+def _masked(exchanges: list[Exchange], secrets: list[str]) -> list[Exchange]:
+    masked = []
+    for e in exchanges:
+        request = e.request
+        for secret in secrets:
+            if secret:
+                request = request.replace(secret, "***")
+        masked.append(Exchange(e.url, request, e.status, e.response, e.method))
+    return masked
 
 
 def run_case(ctx: Context, case: Case) -> CaseResult:
@@ -114,7 +183,7 @@ def run_case(ctx: Context, case: Case) -> CaseResult:
         except Exception as error:
             expected, observed = case.title, f"error {type(error).__name__}: {error}"
             result = "FAIL"
-    exchanges = _masked(list(ctx.recorder.exchanges), ctx.password) if result == "FAIL" else []
+    exchanges = _masked(list(ctx.recorder.exchanges), ctx.secrets) if result == "FAIL" else []
     return CaseResult(
         case.name,
         case.title,
@@ -140,3 +209,14 @@ def run_suite(
         if progress:
             progress(index, len(selected), case, result)
     return results
+
+
+def select_cases(names: Iterable[str] | None) -> list[Case]:
+    """The suite's cases named in ``names`` (in suite order); all for None."""
+    if names is None:
+        return list(CASES)
+    wanted = {name.strip() for name in names if name.strip()}
+    unknown = wanted - {c.name for c in CASES}
+    if unknown:
+        raise SheetError(f"unknown case(s): {', '.join(sorted(unknown))}")
+    return [c for c in CASES if c.name in wanted]

@@ -1,0 +1,128 @@
+"""Reading answers and writing hand-made requests for the cases (what the typed clients would
+never send: no token, a DOCTYPE, an unknown element …)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from bipro_clients.conformance.context import Context, Outcome
+from bipro_clients.errors import NACHR, BiproFault
+from bipro_clients.services import Answer
+from bipro_clients.sts import WSC, WSSE
+
+SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+TRANSFER_NS = "http://www.bipro.net/namespace/transfer"
+TRANSFER_PATH = "/bipro/TransferService_2.6.1.1.0"
+UTC_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+ZEITSTEMPEL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]00:00)?$")
+MELDUNG_ID = re.compile(r"^\d{5}$")
+ART_IDS = ("Fehler", "Warnung", "Hinweis")
+
+
+def describe(answer: Answer) -> str:
+    """``OK 04000`` / ``NOK 01101``: StatusID and the MeldungIDs (each once, in order)."""
+    status = "OK" if answer.ok else "NOK"
+    return f"{status} {','.join(dict.fromkeys(answer.meldung_ids)) or '(no Meldung)'}"
+
+
+def describe_fault(fault: BiproFault) -> str:
+    return f"fault {fault.meldung_id or '(no MeldungID)'}: {fault.message}"
+
+
+def parse(text: str) -> etree._Element | None:
+    """The answer as XML, or None (no DTDs, entities or network, whatever arrives)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        return etree.fromstring(text.encode(), parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def fault_of(status: int, text: str) -> str | None:
+    """``fault <MeldungID>`` for a SOAP fault answer, ``None`` for anything else."""
+    root = parse(text)
+    if root is None or root.find(f".//{{{SOAP11_ENV}}}Fault") is None:
+        return None
+    meldung = root.findtext(f".//{{{NACHR}}}MeldungID")
+    return f"fault {meldung or '(no MeldungID)'} (HTTP {status})"
+
+
+def status_problems(status: etree._Element, expected_status: tuple[str, ...]) -> list[str]:
+    """What is wrong with a ``nachr:Status`` by the BiPRO conventions."""
+    prozess = status.findtext(f"{{{NACHR}}}ProzessID") or ""
+    zeit = status.findtext(f"{{{NACHR}}}Zeitstempel") or ""
+    status_id = status.findtext(f"{{{NACHR}}}StatusID") or ""
+    problems = []
+    if not prozess.strip():
+        problems.append("ProzessID missing")
+    if not ZEITSTEMPEL.match(zeit):
+        problems.append(f"Zeitstempel {zeit!r} malformed")
+    if status_id not in expected_status:
+        problems.append(f"StatusID {status_id!r}")
+    for meldung in status.iterfind(f"{{{NACHR}}}Meldung"):
+        art = meldung.findtext(f"{{{NACHR}}}ArtID") or ""
+        meldung_id = meldung.findtext(f"{{{NACHR}}}MeldungID") or ""
+        if art not in ART_IDS:
+            problems.append(f"ArtID {art!r}")
+        if not MELDUNG_ID.match(meldung_id):
+            problems.append(f"MeldungID {meldung_id!r} not five digits")
+    return problems
+
+
+def envelope(body: str, header: str = "", doctype: str = "", env: str = SOAP11_ENV) -> bytes:
+    return (
+        f'{doctype}<soapenv:Envelope xmlns:soapenv="{env}">'
+        f"<soapenv:Header>{header}</soapenv:Header>"
+        f"<soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>"
+    ).encode()
+
+
+def token_header(identifier: str) -> str:
+    return (
+        f'<wsse:Security xmlns:wsse="{WSSE}"><wsc:SecurityContextToken xmlns:wsc="{WSC}">'
+        f"<wsc:Identifier>{identifier}</wsc:Identifier></wsc:SecurityContextToken></wsse:Security>"
+    )
+
+
+def transfer_body(
+    version: str = "2.6.1.1.0", operation: str = "listShipments", extra: str = ""
+) -> str:
+    return (
+        f'<tns:{operation} xmlns:tns="{TRANSFER_NS}"><tns:Request>'
+        f'<nachr:BiPROVersion xmlns:nachr="{NACHR}">{version}</nachr:BiPROVersion>'
+        f"{extra}</tns:Request></tns:{operation}>"
+    )
+
+
+def expect_fault(ctx: Context, body: bytes, expected_id: str | None, expected: str) -> Outcome:
+    """POST ``body`` to the Transfer service; pass on a SOAP fault (with ``expected_id``)."""
+    status, text = ctx.post_raw(TRANSFER_PATH, body)
+    observed = fault_of(status, text)
+    if observed is None:
+        return Outcome(expected, f"HTTP {status}, no SOAP fault", False)
+    passed = expected_id is None or f"fault {expected_id} " in observed
+    return Outcome(expected, observed, passed)
+
+
+def expect_bipro_fault(expected_id: str, expected: str, call: Callable[[], object]) -> Outcome:
+    """Run ``call``; pass when it raises the BiPRO fault ``expected_id``."""
+    try:
+        answer = call()
+    except BiproFault as fault:
+        return Outcome(expected, describe_fault(fault), fault.meldung_id == expected_id)
+    shown = describe(answer) if isinstance(answer, Answer) else "answered without a fault"
+    return Outcome(expected, shown, False)
+
+
+def last_response(ctx: Context) -> etree._Element | None:
+    """The last answer the recorder saw, parsed."""
+    responses = [e for e in ctx.recorder.exchanges if e.response]
+    return parse(responses[-1].response) if responses else None
+
+
+def listed(ctx: Context) -> list[str]:
+    return [lieferung.id for lieferung in ctx.transfer().list_shipments().payload]
