@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from bench import loader, servers, signed
 from bench.echo_apps import echo_body
+from bench.pyload import run_pyload
 from bench.wrk import Measurement, run_wrk
 from bipro_service.config import Settings
 from bipro_service.namespaces import (
@@ -200,6 +201,7 @@ class Bench:
         self.workdir = workdir
         self.rng = random.Random(2026)  # noqa: S311  (picking contracts, not secrets)
         self.results: dict[str, Any] = {}
+        self.cross_checked: dict[str, Measurement] = {}
 
     def measure(
         self, name: str, base_url: str, requests: list[tuple[str, bytes]], expect: str
@@ -233,7 +235,23 @@ class Bench:
             log = self.workdir / f"{app}.log"
             with servers.echo(app, self.workers, log, body) as url:
                 out[name] = self.measure(name, url, [("/", body)], expect)
+                if name == "raw lxml echo":
+                    self.cross_check(name, url, [("/", body)], expect)
         return out
+
+    def cross_check(
+        self, name: str, url: str, requests: list[tuple[str, bytes]], expect: str
+    ) -> None:
+        """The same workload once more with the independent generator (``bench/pyload.py``)."""
+        result = run_pyload(
+            url, requests, expect, seconds=self.seconds, connections=self.connections
+        )
+        print(
+            f"    independent generator: {result.rps:8.1f} req/s  p50 {result.p50_ms:6.2f} ms  "
+            f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}  unexpected {result.unexpected}",
+            flush=True,
+        )
+        self.cross_checked[name] = result
 
     def token(self, url: str) -> str:
         status, answer = servers.post(url, STS, login_body(loader.LOGIN, loader.PASSWORD))
@@ -267,6 +285,7 @@ class Bench:
         data = self.get_data_requests(token, self.contracts)
         self.check(url, *data[0], "getData")
         out["getData"] = self.measure("getData", url, data, "StatusID>OK<")
+        self.cross_check("getData", url, data, "StatusID>OK<")
         if self.firm_key is not None:
             out["getData, signed request + signed response"] = self.signed_get_data(url, token)
         transfer = self.transfer_requests(token, ids)
@@ -397,6 +416,17 @@ class Bench:
             runtime.engine.dispose()
         return self.summary(started, report, measured, growth)
 
+    def cross_check_summary(self) -> dict[str, Any]:
+        raw = self.cross_checked.get("raw lxml echo")
+        return {
+            "generator": "bench/pyload.py: Python processes, keep-alive http.client, "
+            f"{self.connections} connections",
+            "workloads": {
+                name: {**asdict(m), "ratio_to_raw_echo": ratio(m.rps, raw.rps) if raw else None}
+                for name, m in self.cross_checked.items()
+            },
+        }
+
     def summary(
         self,
         started: datetime,
@@ -437,6 +467,7 @@ class Bench:
             "workloads": workloads,
             "not_run": self.not_run,
             "growth": growth_out,
+            "independent_generator": self.cross_check_summary(),
         }
 
 
@@ -488,6 +519,19 @@ def markdown(results: dict[str, Any]) -> str:
         )
     lines += ["", "Not run:", ""]
     lines += [f"- {name}: {why}" for name, why in results["not_run"].items()]
+    check = results.get("independent_generator")
+    if check and check["workloads"]:
+        lines += ["", "## Independent generator", "", check["generator"], ""]
+        lines += [
+            "| workload | req/s | ratio to raw echo | p50 ms | p99 ms | errors | unexpected |"
+        ]
+        lines.append("|---|---:|---:|---:|---:|---:|---:|")
+        for name, w in check["workloads"].items():
+            share = w["ratio_to_raw_echo"]
+            lines.append(
+                f"| {name} | {w['rps']:.1f} | {share if share is not None else '-'} "
+                f"| {w['p50_ms']:.2f} | {w['p99_ms']:.2f} | {w['errors']} | {w['unexpected']} |"
+            )
     g = results["growth"]
     lines += ["", "## Growth", ""]
     if not g["run"]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bench.loader import batches, contract_number
+from bench.pyload import percentile, run_pyload
 from bench.run import growth_entry, ratio
 from bench.wrk import Measurement, lua_script, lua_string
 
@@ -53,3 +58,43 @@ def test_measurement_from_wrk_counts_every_error() -> None:
     m = Measurement.from_wrk(raw)
     assert m.rps == 500.0 and m.p50_ms == 1.2 and m.p99_ms == 4.0
     assert m.errors == 10 and m.unexpected == 3
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 0.50) == 50.0 and percentile(values, 0.99) == 99.0
+    assert percentile([7.0], 0.99) == 7.0 and percentile([], 0.5) == 0.0
+
+
+def test_independent_generator_counts_and_checks_answers() -> None:
+    """``bench/pyload.py`` against a small local server: every answer counted, a wrong marker
+    makes every answer unexpected, nothing is an error."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        body = b"<ok>1</ok>"
+        start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    class Quiet(WSGIRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the generator expects
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = make_server("127.0.0.1", 0, app, server_class=ThreadingWSGIServer, handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        good = run_pyload(url, [("/", b"<x/>")], "<ok>1</ok>", seconds=1, connections=2)
+        bad = run_pyload(url, [("/", b"<x/>")], "absent", seconds=1, connections=2)
+    finally:
+        server.shutdown()
+    assert good.requests > 10 and good.errors == 0 and good.unexpected == 0
+    assert 0 < good.p50_ms <= good.p99_ms
+    assert bad.requests > 10 and bad.unexpected == bad.requests
