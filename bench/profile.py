@@ -42,6 +42,38 @@ def call(app: Any, path: str, body: bytes) -> bytes:
     return b"".join(app(environ, lambda *a, **k: None))
 
 
+#: The phases of a request, as (label, file suffix, function): cumulative time of each.
+PHASES = (
+    ("whole request (WSGI app)", "entrypoints/wsgi.py", "__call__"),
+    ("parse the envelope (hardened parser)", "adapters/xml/hardened.py", "parse_envelope"),
+    ("verify the signature (signxml, pinned policy)", "adapters/xml/wssig.py", "verify_signature"),
+    ("  of which: certificate trust + firm lookup", "soap/message_security.py", "trust"),
+    ("replay cache (insert)", "soap/message_security.py", "_not_replayed"),
+    ("schema validation", "soap/pipeline.py", "validate"),
+    ("token check (authenticate)", "soap/pipeline.py", "authenticate"),
+    ("Spyne: read the request objects", "spyne/server/_base.py", "get_in_object"),
+    ("getData handler (query + mapping)", "soap/vertrag.py", "getData"),
+    ("  of which: the scoped contract query", "service_layer/portfolio.py", "get_contract"),
+    ("Spyne: serialise the answer", "spyne/server/_base.py", "get_out_string_pull"),
+    ("audit record (own transaction)", "service_layer/audit.py", "write_audit"),
+    ("sign the answer", "adapters/xml/wssign.py", "sign"),
+)
+
+
+def phases(stats: pstats.Stats, calls: int) -> list[tuple[str, float]]:
+    """Milliseconds per call of each phase (cumulative, with profiler overhead)."""
+    table: dict[tuple[str, int, str], Any] = stats.stats  # type: ignore[attr-defined]
+    out = []
+    for label, suffix, function in PHASES:
+        seconds = sum(
+            entry[3]
+            for (filename, _, name), entry in table.items()
+            if filename.endswith(suffix) and name == function
+        )
+        out.append((label, seconds * 1000 / calls))
+    return out
+
+
 def profile(app: Any, bodies: list[bytes], label: str, top: int) -> None:
     assert status_ok(call(app, VERTRAG, bodies[0])), "getData does not answer OK"
     profiler = cProfile.Profile()
@@ -50,9 +82,16 @@ def profile(app: Any, bodies: list[bytes], label: str, top: int) -> None:
     for body in bodies[1:]:
         call(app, VERTRAG, body)
     profiler.disable()
-    each = (time.perf_counter() - began) / (len(bodies) - 1) * 1000
+    calls = len(bodies) - 1
+    each = (time.perf_counter() - began) / calls * 1000
     print(f"\n=== {label}: {each:.2f} ms per call in process (with profiler overhead)")
     stats = pstats.Stats(profiler)
+    table = phases(stats, calls)
+    whole = table[0][1] or 1.0
+    print("| phase | ms per call | share |\n|---|---:|---:|")
+    for name, ms in table:
+        print(f"| {name} | {ms:.2f} | {ms / whole:.0%} |")
+    print()
     stats.sort_stats("cumulative").print_stats(top)
 
 
