@@ -55,6 +55,19 @@ def wsdl_path(name: str, config: ClientConfig | None = None) -> Path:
     return path
 
 
+def make_session(config: ClientConfig | None = None) -> requests.Session:
+    """The HTTP session of every client: TLS verified as ``config`` says (pinned: the
+    environment's CA bundle variables cannot override it), the client certificate attached."""
+    config = config or ClientConfig()
+    session = requests.Session()
+    session.verify = config.verify
+    # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override session.verify: pin it.
+    session.mount("https://", _PinnedVerify(config.verify))
+    if config.client_cert:
+        session.cert = config.client_cert
+    return session
+
+
 def make_client(
     wsdl_name: str,
     endpoint: str,
@@ -68,13 +81,9 @@ def make_client(
     ``wsse`` is zeep's hook for WS-Security (UsernameToken, the token header, signing).
     """
     config = config or ClientConfig()
-    session = requests.Session()
-    session.verify = config.verify
-    # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override session.verify: pin it.
-    session.mount("https://", _PinnedVerify(config.verify))
-    if config.client_cert:
-        session.cert = config.client_cert
-    transport = Transport(session=session, timeout=config.timeout, operation_timeout=config.timeout)
+    transport = Transport(
+        session=make_session(config), timeout=config.timeout, operation_timeout=config.timeout
+    )
     settings = zeep.Settings(
         strict=True,
         forbid_dtd=True,

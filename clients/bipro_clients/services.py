@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -103,9 +104,10 @@ class _TokenService:
         00962/00909, once more with a fresh login).
         ``signing``: a :class:`bipro_clients.signing.SignedRequests` to sign every call."""
         self.tokens = token if isinstance(token, TokenSource) else None
+        self._sending = threading.local()
         identifier: Any
         if isinstance(token, TokenSource):
-            identifier = token.identifier
+            identifier = self._identifier_in_use
         else:
             identifier = token.identifier if isinstance(token, Token) else token
         self.consumer_id = consumer_id
@@ -115,6 +117,12 @@ class _TokenService:
         _, self.service = make_client(
             self.wsdl, base_url.rstrip("/") + self.path, config, wsse=wsse
         )
+
+    def _identifier_in_use(self) -> str:
+        """The token of the call this thread is sending (chosen once per attempt by _call)."""
+        used: Token | None = getattr(self._sending, "token", None)
+        assert self.tokens is not None
+        return used.identifier if used is not None else self.tokens.identifier()
 
     def _request(self, **fields: Any) -> dict[str, Any]:
         request: dict[str, Any] = {"BiPROVersion": BIPRO_VERSION, **fields}
@@ -133,12 +141,20 @@ class _TokenService:
             return self._send(operation, **fields)
         used = self.tokens.token()
         try:
-            return self._send(operation, **fields)
+            return self._send_with(used, operation, fields)
         except BiproFault as fault:
             if fault.meldung_id not in RENEW_FAULTS:
                 raise
         self.tokens.invalidate(used)
-        return self._send(operation, **fields)
+        return self._send_with(self.tokens.token(), operation, fields)
+
+    def _send_with(self, token: Token, operation: str, fields: dict[str, Any]) -> Any:
+        """Send with exactly ``token`` in the header (the one a refusal then invalidates)."""
+        self._sending.token = token
+        try:
+            return self._send(operation, **fields)
+        finally:
+            self._sending.token = None
 
 
 class TransferClient(_TokenService):

@@ -43,10 +43,6 @@ class Token:
         """``Expires - Created``: independent of the difference between our and their clock."""
         return self.expires - self.created
 
-    def expires_within(self, margin: timedelta) -> bool:
-        """True when ``Expires`` is less than ``margin`` away by *our* clock."""
-        return datetime.now(UTC) + margin >= self.expires
-
 
 def parse_utc(text: str) -> datetime:
     """``2026-11-21T15:39:47Z`` (fractions and ``+00:00`` tolerated) as an aware UTC datetime."""
@@ -54,6 +50,23 @@ def parse_utc(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"lifetime {text!r} without time zone (BiPRO: UTC with Z)")
     return moment.astimezone(UTC)
+
+
+def cancel_fields(token: Token | str) -> dict[str, Any]:
+    """The fields of an STS Cancel of ``token``."""
+    identifier = token.identifier if isinstance(token, Token) else token
+    target = {"SecurityContextToken": {"Identifier": identifier}}
+    return {"TokenType": SCT, "RequestType": CANCEL, "CancelTarget": target}
+
+
+def _request(
+    wsdl: str, endpoint: str, config: ClientConfig, wsse: Any, fields: dict[str, Any]
+) -> Any:
+    _, service = make_client(wsdl, endpoint, config, wsse=wsse)
+    try:
+        return service.RequestSecurityToken(**fields)
+    except Fault as fault:
+        raise BiproFault.from_zeep(fault) from None
 
 
 def _token(answer: Any) -> Token:
@@ -103,30 +116,27 @@ class StsClient:
         self.endpoint = endpoint or base_url.rstrip("/") + PASSWORD_PATH
         self.config = config or ClientConfig()
 
-    def _call(self, wsse: Any, **request: Any) -> Any:
-        _, service = make_client(PASSWORD_STS, self.endpoint, self.config, wsse=wsse)
-        try:
-            return service.RequestSecurityToken(**request)
-        except Fault as fault:
-            raise BiproFault.from_zeep(fault) from None
+    def request(self, wsse: Any, **fields: Any) -> Any:
+        """One ``RequestSecurityToken`` with ``fields`` and the zeep ``wsse`` plug-in (or None):
+        the raw answer; a fault raises :class:`BiproFault`."""
+        return _request(PASSWORD_STS, self.endpoint, self.config, wsse, fields)
 
     def login(self, login: str, password: str) -> Token:
         """Issue a token; raises :class:`BiproFault` (00960, 00964, 00966 …)."""
-        return _token(self._call(UsernameToken(login, password), TokenType=SCT, RequestType=ISSUE))
+        answer = self.request(UsernameToken(login, password), TokenType=SCT, RequestType=ISSUE)
+        return _token(answer)
 
     def validate(self, token: Token | str) -> bool:
         """STS Validate: True when the service still accepts the token."""
         identifier = token.identifier if isinstance(token, Token) else token
-        answer = self._call(
+        answer = self.request(
             SecurityContextToken(identifier), TokenType=f"{WST}/RSTR/Status", RequestType=VALIDATE
         )
         return bool(answer.Status is not None and answer.Status.Code == STATUS_VALID)
 
     def cancel(self, token: Token | str) -> None:
         """STS Cancel (log out): the token is refused from now on."""
-        identifier = token.identifier if isinstance(token, Token) else token
-        target = {"SecurityContextToken": {"Identifier": identifier}}
-        self._call(None, TokenType=SCT, RequestType=CANCEL, CancelTarget=target)
+        self.request(None, **cancel_fields(token))
 
 
 class CertificateStsClient:
@@ -152,8 +162,9 @@ class CertificateStsClient:
 
     def login(self) -> Token:
         """Issue a token; raises :class:`BiproFault` (00905 no certificate, 00960 refused …)."""
-        _, service = make_client(CERTIFICATE_STS, self.endpoint, self.config, wsse=self.signing)
-        try:
-            return _token(service.RequestSecurityToken(TokenType=SCT, RequestType=ISSUE))
-        except Fault as fault:
-            raise BiproFault.from_zeep(fault) from None
+        fields = {"TokenType": SCT, "RequestType": ISSUE}
+        return _token(_request(CERTIFICATE_STS, self.endpoint, self.config, self.signing, fields))
+
+    def cancel(self, token: Token | str) -> None:
+        """STS Cancel at this (the issuing) STS, signed like the login when ``signing`` is set."""
+        _request(CERTIFICATE_STS, self.endpoint, self.config, self.signing, cancel_fields(token))

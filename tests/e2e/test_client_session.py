@@ -119,3 +119,31 @@ def test_certificate_login_without_certificate_is_refused(world: World) -> None:
     with pytest.raises(BiproFault) as fault:
         CertificateStsClient(world.url).login()
     assert fault.value.meldung_id == "00905"
+
+
+def test_a_wrong_password_costs_one_failed_login_however_often_it_is_used(world: World) -> None:
+    """Five calls with a stale password: one login attempt, so the account (locked after three
+    wrong entries) still logs in with the right one."""
+    tokens = TokenSource.password(world.url, "anna", "not-the-password")
+    post = TransferClient(world.url, tokens)
+    for _ in range(5):
+        with pytest.raises(BiproFault) as fault:
+            post.list_shipments()
+        assert fault.value.meldung_id == "00960"
+    assert tokens.refusal is not None and tokens.logins == 0
+    right = TokenSource.password(world.url, "anna", PASSWORD)
+    assert TransferClient(world.url, right).list_shipments().ok
+    right.close()
+
+
+def test_certificate_logout_goes_to_the_certificate_sts(world: World) -> None:
+    """``TokenSource.certificate`` with an explicit endpoint and a base URL where no password
+    STS answers: the Cancel goes to the certificate STS that issued the token."""
+    endpoint = world.url + "/bipro/STS/X509Login_2.6.1.1.0"
+    tokens = TokenSource.certificate(
+        "http://127.0.0.1:9", signing=world.signing(), endpoint=endpoint
+    )
+    token = tokens.token()
+    assert StsClient(world.url).validate(token)
+    tokens.close()
+    assert not StsClient(world.url).validate(token)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from typing import Any
 import pytest
 from bipro_clients.conformance import (
     CASES,
+    Case,
     Certificate,
+    Outcome,
     context_from_sheet,
     run_suite,
     select_cases,
@@ -27,7 +30,13 @@ from sqlalchemy import create_engine, select, text
 
 from bipro_service.adapters.db.base import Base
 from bipro_service.adapters.db.engine import normalise_url
-from bipro_service.adapters.db.models import Contract, ServicingRelationship, User, UserState
+from bipro_service.adapters.db.models import (
+    Contract,
+    SecurityToken,
+    ServicingRelationship,
+    User,
+    UserState,
+)
 from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
 from tests.conftest import fresh_database_url
@@ -242,6 +251,82 @@ def test_a_sheet_without_the_login_refuses_to_run(served: Served) -> None:
     assert done.returncode == 2 and "--firm" in done.stderr
 
 
+def _user(database_url: str, login: str) -> tuple[UserState, int]:
+    engine = create_engine(normalise_url(database_url))
+    with engine.connect() as conn:
+        state, failed = conn.execute(
+            select(User.state, User.failed_logins).where(User.login == login)
+        ).one()
+    engine.dispose()
+    return state, failed
+
+
+def test_a_wrong_password_stops_the_run_before_it_locks_the_account(served: Served) -> None:
+    """One refused login, exit 2, no case run: the user is neither locked nor one attempt
+    from it (with and without a sheet)."""
+    _, sheet_path = served.fresh_sheet()
+    assert _user(served.database_url, "muster.bestand") == (UserState.ACTIVE, 0)
+    done = _run_cli(
+        *("--endpoint", served.base_url, "--sheet", str(sheet_path)),
+        *("--login", "muster.bestand", "--password", "wrong"),
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "login refused for muster.bestand (00960" in done.stderr
+    assert "would lock the account" in done.stderr and "PASS" not in done.stdout
+    assert _user(served.database_url, "muster.bestand") == (UserState.ACTIVE, 1)
+    done = _run_cli(
+        *("--endpoint", served.base_url, "--login", "muster.admin", "--password", "wrong")
+    )
+    assert done.returncode == 2 and "login refused for muster.admin" in done.stderr
+    assert _user(served.database_url, "muster.admin") == (UserState.ACTIVE, 1)
+
+
+def test_without_a_sheet_the_read_only_cases_run(served: Served, tmp_path: Path) -> None:
+    """The command of the specification: endpoint, login, password, report; no sheet."""
+    sheet, _ = served.fresh_sheet()
+    user = next(u for u in sheet["firms"][0]["users"] if u["login"] == "muster.bestand")
+    before = _snapshot(served.database_url)
+    report = tmp_path / "report.json"
+    done = _run_cli(
+        *("--endpoint", served.base_url, "--login", user["login"]),
+        *("--password", user["password"], "--report", str(report)),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = {c["name"]: c for c in json.loads(report.read_text())["cases"]}
+    needing = {c.name for c in CASES if c.needs_sheet}
+    assert {n for n, c in results.items() if c["observed"] == "needs --sheet"} == needing
+    ran = {n for n, c in results.items() if c["result"] == "PASS"}
+    unasked = {"x509_login", "signed_request", "tampered_signature", "token_expiry"}
+    assert ran == set(results) - needing - unasked
+    assert {"sts_login", "token_in_call", "doctype_rejected", "soap12_rejected"} <= ran
+    after = _snapshot(served.database_url)
+    for table in ("taa_offers", "claims", "deeplink_tokens"):
+        assert after[table] == before[table], table  # nothing written
+
+
+def test_the_run_logs_out_every_token_it_took(served: Served) -> None:
+    """The run's own token (used by a case) and the case ``sts_login``'s token are cancelled at
+    the end: no token of the login issued during the run is left open."""
+    sheet, _ = served.fresh_sheet()
+    engine = create_engine(normalise_url(served.database_url))
+    user_id = select(User.id).where(User.login == "muster.bestand").scalar_subquery()
+    with engine.connect() as conn:
+        known = set(conn.scalars(select(SecurityToken.id).where(SecurityToken.user_id == user_id)))
+    ctx = context_from_sheet(served.base_url, sheet)
+    probe = Case("probe", "uses the run's token", lambda c: Outcome("e", c.token(), True))
+    results = run_suite(ctx, [*select_cases(["sts_login"]), probe])
+    assert [r.result for r in results] == ["PASS", "PASS"]
+    with engine.connect() as conn:
+        issued = conn.execute(
+            select(SecurityToken.id, SecurityToken.revoked_at).where(
+                SecurityToken.user_id == user_id
+            )
+        ).all()
+    engine.dispose()
+    new = {token_id: revoked for token_id, revoked in issued if token_id not in known}
+    assert len(new) == 2 and all(revoked is not None for revoked in new.values())
+
+
 # --- deliberately broken builds: the lockout off by one --------------------------------------
 
 
@@ -276,6 +361,10 @@ def test_a_lockout_one_attempt_late_is_caught(served: Served, tmp_path: Path) ->
     assert "&lt;wsse:Username&gt;muster.sperrtest&lt;/wsse:Username&gt;" in failure
     assert "&gt;***&lt;/wsse:Password&gt;" in failure
     assert "00960" in failure and "SecurityContextToken" in failure
+    # tokens (login answers, CancelTarget) show as structure only, their value masked
+    identifiers = re.findall(r"Identifier&gt;(.*?)&lt;/", failure)
+    assert identifiers and set(identifiers) == {"***"}
+    assert "bipro:" not in failure
     for external in ("<script", "<link", "src=", "url(", "@import"):
         assert external not in page
 

@@ -2,16 +2,20 @@
 
 These write, always as the sheet's login in its own test-access firm and only when the login is
 on the sheet: an offer and its order (a new test customer and contract, two letters in the
-firm's post), one claim on the firm's first contract (one letter), one DeepLink."""
+firm's post), one claim on the firm's first contract (one letter), two DeepLinks (one to a
+contract, one to its customer). A DeepLink is opened only when it points to the endpoint's own
+host (http/https)."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from bipro_clients.claims import Gegenstand, Schadenmeldung, new_idempotency_key
 from bipro_clients.conformance.context import Context, Outcome, case, skip
-from bipro_clients.conformance.wire import describe
+from bipro_clients.conformance.wire import describe, each_refused
+from bipro_clients.services import Answer, DeepLink
 from bipro_clients.taa import Antragsteller, Tarifierung
 
 #: A single courier transport of jewellery: priced by every Valoren tariff version.
@@ -38,7 +42,11 @@ def _pdf(data: bytes | None) -> bool:
     return bool(data) and bytes(data or b"").startswith(b"%PDF")
 
 
-@case("taa_quote_offer_order", "TAA: getQuote, getOffer, setOrder (twice), contract in 502")
+@case(
+    "taa_quote_offer_order",
+    "TAA: getQuote, getOffer, setOrder (twice), contract in 502",
+    needs_sheet=True,
+)
 def taa_quote_offer_order(ctx: Context) -> Outcome:
     expected = (
         "getQuote OK 02000 with a premium; getOffer OK 02001 with a PDF; setOrder OK 02002; "
@@ -87,7 +95,11 @@ def _meldung(contract: str, description: str) -> Schadenmeldung:
     )
 
 
-@case("claim_notify_idempotent", "Claims: notifyClaim, the same key again, other content, getData")
+@case(
+    "claim_notify_idempotent",
+    "Claims: notifyClaim, the same key again, other content, getData",
+    needs_sheet=True,
+)
 def claim_notify_idempotent(ctx: Context) -> Outcome:
     expected = (
         "notifyClaim OK with a Schadennummer; same key and content: OK, the same Schadennummer; "
@@ -127,33 +139,87 @@ def claim_notify_idempotent(ctx: Context) -> Outcome:
     return Outcome(expected, "; ".join(steps), passed)
 
 
-@case("deeplink_single_use", "DeepLinks: getLinks gives a link that opens once")
+def _one_link(answer: Answer, ziel: str) -> tuple[DeepLink | None, str]:
+    """The single link of an OK 01100 answer with ZielID ``ziel`` and what was seen."""
+    links: list[DeepLink] = answer.payload or []
+    shown = f"{describe(answer)}, {len(links)} link(s)"
+    if not (answer.ok and "01100" in answer.meldung_ids and len(links) == 1):
+        return None, shown
+    link = links[0]
+    shown = f"{describe(answer)}, ZielID {link.ziel_id}"
+    return (link if link.ziel_id == ziel else None), shown
+
+
+@case("deeplink_single_use", "DeepLinks: getLinks gives a link that opens once", needs_sheet=True)
 def deeplink_single_use(ctx: Context) -> Outcome:
-    expected = "getLinks OK 01100 with one Link; GET it: 200; GET it again: 4xx (ours 410)"
+    expected = (
+        "getLinks OK 01100 with one Link (ZielID Vertrag) on the endpoint's host; GET it: 200; "
+        "GET it again: 4xx (ours 410)"
+    )
     if not ctx.allow_writes:
         return skip(expected, "writes not allowed for this login (not on the sheet)")
     if not ctx.own_contracts:
         return skip(expected, "the sheet lists no contract of the firm")
-    answer = ctx.navigation().get_links(contract=ctx.own_contracts[0])
-    links = answer.payload or []
-    if not (answer.ok and "01100" in answer.meldung_ids and len(links) == 1):
-        return Outcome(expected, f"{describe(answer)}, {len(links)} link(s)", False)
-    first = ctx.get(links[0].url)
-    second = ctx.get(links[0].url)
-    observed = f"{describe(answer)}, ZielID {links[0].ziel_id}; GET {first}; again {second}"
+    link, shown = _one_link(ctx.navigation().get_links(contract=ctx.own_contracts[0]), "Vertrag")
+    if link is None:
+        return Outcome(expected, shown, False)
+    outside = ctx.outside(link.url)
+    if outside is not None:
+        return Outcome(expected, f"{shown}; {outside}", False)
+    first = ctx.get(link.url)
+    second = ctx.get(link.url)
+    observed = f"{shown}; GET {first}; again {second}"
     return Outcome(expected, observed, first == 200 and 400 <= second < 500)
 
 
-@case("get_links_other_firm", "getLinks for the other test firm's contracts: NOK 01101")
+@case(
+    "deeplink_partner",
+    "DeepLinks to a customer (Partnersuche): own customer a link, unknown customer NOK 01101",
+    needs_sheet=True,
+)
+def deeplink_partner(ctx: Context) -> Outcome:
+    expected = (
+        "getLinks for the Partnernummer of an own contract (from getData): OK 01100 with one "
+        "Link (ZielID Partner) on the endpoint's host that opens (200); for an unknown "
+        "Partnernummer and the sheet's customer the firm no longer serves: NOK 01101, no link"
+    )
+    if not ctx.allow_writes:
+        return skip(expected, "writes not allowed for this login (not on the sheet)")
+    if not ctx.own_contracts:
+        return skip(expected, "the sheet lists no contract of the firm")
+    contract = ctx.vertrag().get_contract(ctx.own_contracts[0])
+    partner = getattr(getattr(contract.payload, "Partner", None), "Partnernummer", None)
+    if not (contract.ok and partner):
+        return Outcome(expected, f"getData {describe(contract)}: no Partnernummer", False)
+    navigation = ctx.navigation()
+    link, shown = _one_link(navigation.get_links(partner=str(partner)), "Partner")
+    if link is None:
+        return Outcome(expected, f"{partner}: {shown}", False)
+    outside = ctx.outside(link.url)
+    if outside is not None:
+        return Outcome(expected, f"{partner}: {shown}; {outside}", False)
+    opened = ctx.get(link.url)
+    foreign = ["KONF" + secrets.token_hex(6).upper(), *ctx.former_customers]
+    refused = each_refused(
+        foreign, lambda p: navigation.get_links(partner=p), "01101", lambda a: not a.payload
+    )
+    observed = f"{partner}: {shown}; GET {opened}; others: {refused.observed}"
+    return Outcome(expected, observed, opened == 200 and refused.passed)
+
+
+@case(
+    "get_links_other_firm",
+    "getLinks for the other test firm's contracts: NOK 01101",
+    needs_sheet=True,
+)
 def get_links_other_firm(ctx: Context) -> Outcome:
     if not ctx.other_contracts:
         return skip("NOK 01101", "the sheet lists no contract of the other firm")
     navigation = ctx.navigation()
-    answers = {number: navigation.get_links(contract=number) for number in ctx.other_contracts}
-    wrong = [
-        f"{number}: {describe(a)}"
-        for number, a in answers.items()
-        if a.ok or a.meldung_ids != ["01101"] or a.payload
-    ]
-    observed = f"{len(answers)} tried" + (f"; {', '.join(wrong)}" if wrong else ", all NOK 01101")
-    return Outcome("NOK 01101 for each, no link", observed, not wrong)
+    outcome = each_refused(
+        ctx.other_contracts,
+        lambda number: navigation.get_links(contract=number),
+        "01101",
+        lambda a: not a.payload,
+    )
+    return Outcome("NOK 01101 for each, no link", outcome.observed, outcome.passed)

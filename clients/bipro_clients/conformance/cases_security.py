@@ -39,6 +39,8 @@ def _certificate_summary(path: str) -> str:
 
 def _scoping(ctx: Context, token: Token, signing: Any) -> tuple[str, bool]:
     answer = ctx.transfer(token, signing=signing).list_shipments()
+    if not ctx.has_sheet:
+        return f"listShipments {describe(answer)} (no sheet: scoping not checked)", answer.ok
     shown = {lieferung.id for lieferung in answer.payload or []}
     own, foreign = shown & set(ctx.own_shipments), shown & set(ctx.other_shipments)
     observed = f"listShipments {describe(answer)}, {len(own)} own, {len(foreign)} foreign"
@@ -84,15 +86,24 @@ def signed_request(ctx: Context) -> Outcome:
     return Outcome(expected, f"{describe(answer)}, {shown}{verified}", answer.ok and signed)
 
 
+#: The request's ConsumerID as signed, and as a man in the middle changes it afterwards: both
+#: schema-valid, so only the signature check can refuse the request.
+CONSUMER_ID = "Konformitaetstest"
+TAMPERED_CONSUMER_ID = "Konformitaetstest-geaendert"
+
+
 class _Tamper:
-    """Changes the Body after it was signed (as a man in the middle would)."""
+    """Changes the Body after it was signed (as a man in the middle would): the ConsumerID's
+    text, which stays valid, so a server that checks content before signature still must
+    answer with the signature fault."""
 
     def apply(
         self, envelope: etree._Element, headers: dict[str, str]
     ) -> tuple[etree._Element, dict[str, str]]:
-        version = envelope.find(f".//{{{NACHR}}}BiPROVersion")
-        if version is not None:
-            version.text = "2.6.1.1.1"
+        consumer = envelope.find(f".//{{{NACHR}}}ConsumerID")
+        if consumer is None or consumer.text != CONSUMER_ID:
+            raise ValueError("no ConsumerID to tamper with in the signed request")
+        consumer.text = TAMPERED_CONSUMER_ID
         return envelope, headers
 
     def verify(self, envelope: etree._Element) -> etree._Element:
@@ -104,7 +115,8 @@ def tampered_signature(ctx: Context) -> Outcome:
     if ctx.signing is None:
         return skip("fault 00961", "no signing certificate: give --cert/--key")
     signing = WsseChain(ctx.signed_requests(verify_answers=False), _Tamper())
-    return expect_bipro_fault("00961", "fault 00961", ctx.transfer(signing=signing).list_shipments)
+    transfer = ctx.transfer(signing=signing, consumer_id=CONSUMER_ID)
+    return expect_bipro_fault("00961", "fault 00961 (ConsumerID changed)", transfer.list_shipments)
 
 
 def _attempt(sts: StsClient, login: str, password: str) -> str:
@@ -117,7 +129,11 @@ def _attempt(sts: StsClient, login: str, password: str) -> str:
     return "token"
 
 
-@case("lockout_threshold", "Lockout: not locked after N-1 wrong entries, locked after N")
+@case(
+    "lockout_threshold",
+    "Lockout: not locked after N-1 wrong entries, locked after N",
+    needs_sheet=True,
+)
 def lockout_threshold(ctx: Context) -> Outcome:
     n = ctx.lockout_threshold
     expected = (

@@ -1,22 +1,28 @@
-"""``bipro-conformance run --endpoint URL --sheet sheet.json [...]`` and ``bipro-conformance
-cases`` (docs/conformance.md)."""
+"""``bipro-conformance run --endpoint URL [--sheet sheet.json | --login … --password …] [...]``
+and ``bipro-conformance cases`` (docs/conformance.md)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from bipro_clients.conformance.cases import CASES, Case, CaseResult
-from bipro_clients.conformance.context import DEFAULT_LOCKOUT_THRESHOLD, Certificate
+from bipro_clients.conformance.context import DEFAULT_LOCKOUT_THRESHOLD, Certificate, Context
 from bipro_clients.conformance.report import html_report, json_report, terminal_table
 from bipro_clients.conformance.runner import (
+    SheetError,
     context_from_sheet,
+    context_without_sheet,
     load_sheet,
     run_suite,
     select_cases,
 )
+from bipro_clients.errors import BiproFault
 from bipro_clients.factory import ClientConfig
+
+REPORT_SUFFIXES = (".html", ".htm", ".json")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,10 +38,18 @@ def _parser() -> argparse.ArgumentParser:
         "2 the sheet or the options do not allow a safe run.",
     )
     run.add_argument("--endpoint", required=True, help="base URL, e.g. https://bipro.example.de")
-    run.add_argument("--sheet", required=True, help="the test-access sheet (demo-data --json)")
+    run.add_argument(
+        "--sheet",
+        help="the test-access sheet (demo-data --json); without it only the cases that need "
+        "no sheet run (read only), with --login and --password",
+    )
     run.add_argument("--login", help="user key (default: a portfolio user of the first firm)")
-    run.add_argument("--password", help="password (default: from the sheet)")
-    run.add_argument("--firm", help="Vermittlernummer of the login's firm, if not on the sheet")
+    run.add_argument("--password", help="password of --login (default: from the sheet)")
+    run.add_argument(
+        "--firm",
+        help="Vermittlernummer of the login's firm (needed for a login not on the sheet); "
+        "the run is then read only",
+    )
     run.add_argument("--report", help="also write report.html or report.json")
     run.add_argument("--only", help="comma-separated case names (default: all)")
     run.add_argument("--timeout", type=float, default=30.0, help="seconds per call (30)")
@@ -104,6 +118,52 @@ def _signing(args: argparse.Namespace) -> Certificate | None:
     return Certificate(cert_file=args.cert, key_file=args.key)
 
 
+def _report_path(report: str | None) -> Path | None:
+    if report is None:
+        return None
+    path = Path(report)
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise ValueError(f"--report {report}: name a .html or .json file")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"--report {report}: no such directory {folder}")
+    if not os.access(folder, os.W_OK) or path.is_dir():
+        raise ValueError(f"--report {report}: cannot write there")
+    return path
+
+
+def _context(args: argparse.Namespace, config: ClientConfig) -> Context:
+    if args.sheet is None:
+        if not (args.login and args.password):
+            raise SheetError("without --sheet give --login and --password")
+        if args.allow_lockout or args.lockout_login:
+            raise SheetError("--allow-lockout needs --sheet (the sacrificial user is on it)")
+        return context_without_sheet(
+            args.endpoint,
+            args.login,
+            args.password,
+            args.firm,
+            config,
+            token_wait=args.token_wait,
+            signing=_signing(args),
+            service_cert=args.service_cert,
+        )
+    return context_from_sheet(
+        args.endpoint,
+        load_sheet(args.sheet),
+        args.login,
+        args.password,
+        args.firm,
+        config,
+        args.allow_lockout,
+        lockout_login=args.lockout_login,
+        lockout_threshold=args.lockout_threshold,
+        token_wait=args.token_wait,
+        signing=_signing(args),
+        service_cert=args.service_cert,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "cases":
@@ -114,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("give --cert and --key together")
     if bool(args.tls_cert) != bool(args.tls_key):
         return _fail("give --tls-cert and --tls-key together")
+    if args.password is not None and args.login is None:
+        return _fail("--password without --login: name the user it belongs to")
     verify: bool | str = False if args.insecure else (args.cacert or True)
     config = ClientConfig(
         timeout=args.timeout,
@@ -121,39 +183,31 @@ def main(argv: list[str] | None = None) -> int:
         client_cert=(args.tls_cert, args.tls_key) if args.tls_cert else None,
     )
     try:
-        cases = select_cases(args.only.split(",") if args.only else None)
-        ctx = context_from_sheet(
-            args.endpoint,
-            load_sheet(args.sheet),
-            args.login,
-            args.password,
-            args.firm,
-            config,
-            args.allow_lockout,
-            lockout_login=args.lockout_login,
-            lockout_threshold=args.lockout_threshold,
-            token_wait=args.token_wait,
-            signing=_signing(args),
-            service_cert=args.service_cert,
-        )
-    except (OSError, ValueError, KeyError) as error:
+        cases = select_cases(args.only.split(",") if args.only is not None else None)
+        report = _report_path(args.report)
+        ctx = _context(args, config)
+    except (OSError, ValueError) as error:
         return _fail(str(error))
     print(
         f"Endpoint {ctx.endpoint} as {ctx.login} ({ctx.own_firm}); other test firm "
         f"{ctx.other_firm}",
         file=sys.stderr,
     )
-    results = run_suite(ctx, cases, progress=_progress)
+    try:
+        results = run_suite(ctx, cases, progress=_progress)
+    except SheetError as error:  # LoginRefused: no case ran
+        return _fail(str(error))
+    except (BiproFault, OSError, ValueError) as error:
+        return _fail(f"cannot log in as {ctx.login}: {error}")
     print(terminal_table(results))
-    if args.report:
-        path = Path(args.report)
+    if report is not None:
         content = (
             json_report(ctx.endpoint, results, ctx)
-            if path.suffix.lower() == ".json"
+            if report.suffix.lower() == ".json"
             else html_report(ctx.endpoint, results, ctx)
         )
-        path.write_text(content, encoding="utf-8")
-        print(f"report: {path}", file=sys.stderr)
+        report.write_text(content, encoding="utf-8")
+        print(f"report: {report}", file=sys.stderr)
     return 1 if any(r.result == "FAIL" for r in results) else 0
 
 

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from bipro_clients.claims import SchadenClient
 from bipro_clients.conformance.recorder import Exchange, Recorder
-from bipro_clients.factory import ClientConfig
+from bipro_clients.factory import ClientConfig, make_session
 from bipro_clients.services import NavigationClient, TransferClient, VertragClient
 from bipro_clients.session import TokenSource
 from bipro_clients.sts import Token
@@ -80,7 +81,7 @@ class Context:
 
     endpoint: str
     login: str
-    password: str
+    password: str = field(repr=False)
     own_firm: str
     own_contracts: list[str]
     own_shipments: list[str]
@@ -102,8 +103,13 @@ class Context:
     """WS-Security signing certificate of the own firm (certificate login, signed calls)."""
     service_cert: str | None = None
     """The service's signing certificate: signed answers are verified against it."""
+    former_customers: list[str] = field(default_factory=list)
+    """Partnernummern of customers the own firm served until a change of broker (sheet)."""
+    has_sheet: bool = True
+    """False for a run without ``--sheet``: the cases that need one are skipped."""
     recorder: Recorder = field(default_factory=Recorder)
-    _tokens: TokenSource | None = None
+    _tokens: TokenSource | None = field(default=None, repr=False)
+    _http: requests.Session | None = field(default=None, repr=False)
 
     @property
     def allow_lockout(self) -> bool:
@@ -118,6 +124,32 @@ class Context:
         """Passwords to mask in recorded requests."""
         users = [self.no_portfolio_user, self.lockout_user]
         return [self.password] + [u.password for u in users if u is not None]
+
+    def close(self) -> None:
+        """Log the run's token out (STS Cancel) and close the HTTP session."""
+        try:
+            if self._tokens is not None:
+                self._tokens.close()
+        finally:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+
+    @property
+    def http(self) -> requests.Session:
+        """The session of the raw requests: the same TLS verification as the typed clients."""
+        if self._http is None:
+            self._http = make_session(self.config)
+        return self._http
+
+    def outside(self, url: str) -> str | None:
+        """Why ``url`` may not be opened (not http/https, another host than the endpoint's)."""
+        link, own = urlsplit(url), urlsplit(self.endpoint)
+        if link.scheme not in ("http", "https"):
+            return f"link points outside the endpoint (scheme {link.scheme or 'none'!r})"
+        if (link.hostname or "").lower() != (own.hostname or "").lower():
+            return f"link points outside the endpoint (host {link.hostname!r})"
+        return None
 
     @property
     def tokens(self) -> TokenSource:
@@ -143,9 +175,14 @@ class Context:
         )
 
     def transfer(
-        self, token: Token | str | TokenSource | None = None, signing: Any = None
+        self,
+        token: Token | str | TokenSource | None = None,
+        signing: Any = None,
+        consumer_id: str | None = None,
     ) -> TransferClient:
-        return TransferClient(self.base, token or self.tokens, self.config, signing=signing)
+        return TransferClient(
+            self.base, token or self.tokens, self.config, consumer_id, signing=signing
+        )
 
     def vertrag(self, token: Token | str | TokenSource | None = None) -> VertragClient:
         return VertragClient(self.base, token or self.tokens, self.config)
@@ -162,27 +199,24 @@ class Context:
     def post_raw(self, path: str, body: bytes) -> tuple[int, str]:
         """POST a hand-written envelope (for what the typed clients refuse to send)."""
         url = self.base + path
-        response = requests.post(
+        response = self.http.post(
             url,
             data=body,
             headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
             timeout=self.config.timeout,
-            verify=self.config.verify,
-            cert=self.config.client_cert,
         )
         text = response.content.decode(response.encoding or "utf-8", errors="replace")
         self.recorder.add(url, body.decode("utf-8", errors="replace"), response.status_code, text)
         return response.status_code, text
 
     def get(self, url: str) -> int:
-        """GET a page (a DeepLink); recorded with the first 4000 characters of the answer."""
-        response = requests.get(
-            url,
-            timeout=self.config.timeout,
-            verify=self.config.verify,
-            cert=self.config.client_cert,
-            allow_redirects=False,
-        )
+        """GET a page (a DeepLink) of the endpoint's own host, never following redirects (so the
+        TLS client certificate goes to that host only); recorded with the first 4000 characters
+        of the answer. Raises ValueError for a URL :meth:`outside` refuses."""
+        refused = self.outside(url)
+        if refused is not None:
+            raise ValueError(refused)
+        response = self.http.get(url, timeout=self.config.timeout, allow_redirects=False)
         self.recorder.add(url, "", response.status_code, response.text[:4000], "GET")
         return response.status_code
 
@@ -192,16 +226,20 @@ class Case:
     name: str
     title: str
     run: Callable[[Context], Outcome]
+    needs_sheet: bool = False
+    """Needs the sheet's objects or users: skipped in a run without ``--sheet``."""
 
 
 CASES: list[Case] = []
 
 
-def case(name: str, title: str) -> Callable[[Callable[[Context], Outcome]], Callable[..., Outcome]]:
+def case(
+    name: str, title: str, *, needs_sheet: bool = False
+) -> Callable[[Callable[[Context], Outcome]], Callable[..., Outcome]]:
     """Register a case; the suite runs them in the order the modules register them."""
 
     def register(function: Callable[[Context], Outcome]) -> Callable[[Context], Outcome]:
-        CASES.append(Case(name, title, function))
+        CASES.append(Case(name, title, function, needs_sheet))
         return function
 
     return register

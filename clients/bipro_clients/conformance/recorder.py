@@ -1,13 +1,59 @@
-"""Capture the HTTP request/response pairs of a case (zeep's transport log and raw posts)."""
+"""Capture the HTTP request/response pairs of a case (zeep's transport log and raw posts) and
+mask their secrets before they go into a report."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from lxml import etree
 
 ZEEP_TRANSPORT_LOGGER = "zeep.transports"
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WSC = "http://schemas.xmlsoap.org/ws/2005/02/sc"
+MASK = "***"
+#: Elements whose text is a secret: passwords and security context tokens (in the header, in
+#: a login's answer, in Validate/CancelTarget). Certificates (BinarySecurityToken) are public.
+SECRET_ELEMENTS = (f"{{{WSSE}}}Password", f"{{{WSC}}}Identifier")
+_SECRET_TEXT = re.compile(r"(<(?:[\w.-]+:)?(?:Password|Identifier)\b[^>]*>)[^<]*(<)")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def parse_xml(text: str) -> etree._Element | None:
+    """``text`` as XML, or None (no DTDs, entities or network, whatever arrives)."""
+    try:
+        return etree.fromstring(text.encode(), _PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def mask(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with the content of every password and token element replaced by ``***`` (by
+    the XML tree; by pattern when it is no XML), then every one of ``secrets`` masked as is and
+    in its XML-escaped forms."""
+    root = parse_xml(text) if text.lstrip().startswith("<") else None
+    if root is not None:
+        for element in root.iter(*SECRET_ELEMENTS):
+            element.text = MASK
+        text = etree.tostring(root, encoding="unicode")
+    else:
+        text = _SECRET_TEXT.sub(rf"\g<1>{MASK}\g<2>", text)
+    for secret in secrets:
+        if not secret:
+            continue
+        forms = {
+            secret,
+            escape(secret),
+            escape(secret, {'"': "&quot;", "'": "&apos;"}),
+            escape(secret, {'"': "&#34;", "'": "&#39;"}),
+        }
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, MASK)
+    return text
 
 
 @dataclass
@@ -19,6 +65,17 @@ class Exchange:
     status: int | None = None
     response: str = ""
     method: str = "POST"
+
+    def masked(self, secrets: Iterable[str] = ()) -> Exchange:
+        """A copy with passwords, tokens and ``secrets`` masked (URL, request, response)."""
+        secrets = list(secrets)
+        return Exchange(
+            mask(self.url, secrets),
+            mask(self.request, secrets),
+            self.status,
+            mask(self.response, secrets),
+            self.method,
+        )
 
 
 class Recorder(logging.Handler):

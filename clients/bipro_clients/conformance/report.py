@@ -12,6 +12,7 @@ from html import escape
 from lxml import etree
 
 from bipro_clients.conformance.context import CaseResult, Context
+from bipro_clients.conformance.recorder import parse_xml
 
 
 def summary(results: list[CaseResult]) -> dict[str, int]:
@@ -51,6 +52,7 @@ def run_facts(ctx: Context | None) -> dict[str, str]:
     return {
         "login": f"{ctx.login} ({ctx.own_firm})",
         "other test firm": ctx.other_firm,
+        "sheet": "yes" if ctx.has_sheet else "no (the cases that need one are skipped)",
         "writes": "yes, in the login's test-access firm" if ctx.allow_writes else "no",
         "signing certificate": ctx.signing.cert_file if ctx.signing else "none",
         "TLS client certificate": ctx.config.client_cert[0] if ctx.config.client_cert else "none",
@@ -80,11 +82,7 @@ def json_report(endpoint: str, results: list[CaseResult], ctx: Context | None = 
 
 def pretty_xml(text: str) -> str:
     """Indented XML for reading (the text as received when it is not XML)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(text.encode(), parser)
-    except (etree.XMLSyntaxError, ValueError):
-        return text
+    root = parse_xml(text)
     if root is None:
         return text
     etree.indent(root)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from bipro_clients.conformance.cases import CASES, Case, CaseResult, Context, Exchange
+from bipro_clients.conformance.cases import CASES, Case, CaseResult, Context
 from bipro_clients.conformance.context import (
     DEFAULT_LOCKOUT_THRESHOLD,
     Certificate,
@@ -16,12 +17,24 @@ from bipro_clients.conformance.context import (
 )
 from bipro_clients.errors import BiproFault
 from bipro_clients.factory import ClientConfig
+from bipro_clients.session import is_login_refusal
 
 Progress = Callable[[int, int, Case, CaseResult | None], None]
 
 
 class SheetError(ValueError):
     """The sheet or the login does not allow a safe run."""
+
+
+class LoginRefused(SheetError):
+    """The STS refused the run's login: running the cases would only add failed logins."""
+
+    def __init__(self, login: str, fault: BiproFault) -> None:
+        super().__init__(
+            f"login refused for {login} ({fault.meldung_id}: {fault.message}); not running, "
+            "it would lock the account"
+        )
+        self.fault = fault
 
 
 def load_sheet(path: str | Path) -> dict[str, Any]:
@@ -64,6 +77,13 @@ def _lockout_user(own: dict[str, Any], login: str, lockout_login: str | None) ->
     return credentials
 
 
+def _former_customers(firm: dict[str, Any]) -> list[str]:
+    changed = firm.get("changed_customer") or {}
+    if changed.get("role") == "previous" and changed.get("partnernummer"):
+        return [str(changed["partnernummer"])]
+    return []
+
+
 def context_from_sheet(
     endpoint: str,
     sheet: dict[str, Any],
@@ -78,18 +98,22 @@ def context_from_sheet(
     token_wait: float = 0.0,
     signing: Certificate | None = None,
     service_cert: str | None = None,
+    read_only: bool = False,
 ) -> Context:
     """The login's firm is the firm on the sheet listing the user (or ``firm``); the other
     test firm is the sheet's other firm. Without ``login`` the firm's first user with portfolio
-    rights is used. Writes happen only when the login is on the sheet; ``allow_lockout`` lets
-    the lockout case lock the firm's sacrificial user (``lockout_test`` on the sheet, or
-    ``lockout_login``), never the login itself."""
+    rights is used. Writes happen only when the login is on the sheet and neither ``firm`` nor
+    ``read_only`` is given; ``allow_lockout`` lets the lockout case lock the firm's sacrificial
+    user (``lockout_test`` on the sheet, or ``lockout_login``), never the login itself."""
     firms = sheet.get("firms", [])
     if len(firms) < 2:
         raise SheetError("the sheet must list two test-access firms")
     for entry in firms:
-        if entry.get("test_access") is False:
-            raise SheetError(f"{entry['vermittlernummer']} is no test access: not on a sheet")
+        if entry.get("test_access") is not True:
+            raise SheetError(
+                f"{entry.get('vermittlernummer')} is not marked as test access "
+                '("test_access": true): not on a sheet'
+            )
     if lockout_threshold < 1:
         raise SheetError("the lockout threshold must be at least 1")
     by_number = {str(f["vermittlernummer"]): f for f in firms}
@@ -114,6 +138,10 @@ def context_from_sheet(
                 raise SheetError(f"no password for {login}: give --password")
             password = str(user["password"])
     else:
+        if password is not None:
+            raise SheetError("--password without --login: name the user it belongs to")
+        if firm is not None and firm not in by_number:
+            raise SheetError(f"{firm} is not a firm of the sheet")
         own = by_number[firm] if firm is not None else firms[0]
         portfolio_users = sorted(
             (
@@ -130,6 +158,7 @@ def context_from_sheet(
     if password is None:
         raise SheetError("no password")
     other = next(f for f in firms if f is not own)
+    read_only = read_only or firm is not None
     without_rights = next(
         (
             u
@@ -149,7 +178,8 @@ def context_from_sheet(
         other_contracts=_ids(other.get("contracts", []), "versicherungsscheinnummer"),
         other_shipments=_ids(other.get("shipments", []), "id"),
         config=config or ClientConfig(),
-        allow_writes=on_sheet,
+        allow_writes=on_sheet and not read_only,
+        former_customers=_former_customers(own),
         no_portfolio_user=_credentials(without_rights),
         lockout_user=_lockout_user(own, login, lockout_login) if allow_lockout else None,
         lockout_threshold=lockout_threshold,
@@ -159,20 +189,53 @@ def context_from_sheet(
     )
 
 
-def _masked(exchanges: list[Exchange], secrets: list[str]) -> list[Exchange]:
-    masked = []
-    for e in exchanges:
-        request = e.request
-        for secret in secrets:
-            if secret:
-                request = request.replace(secret, "***")
-        masked.append(Exchange(e.url, request, e.status, e.response, e.method))
-    return masked
+def context_without_sheet(
+    endpoint: str,
+    login: str,
+    password: str,
+    firm: str | None = None,
+    config: ClientConfig | None = None,
+    *,
+    token_wait: float = 0.0,
+    signing: Certificate | None = None,
+    service_cert: str | None = None,
+) -> Context:
+    """A read-only run without a sheet: login, token, status, fault and rejected-input cases;
+    the cases that need the sheet's objects or users are skipped ("needs --sheet")."""
+    return Context(
+        endpoint=endpoint,
+        login=login,
+        password=password,
+        own_firm=firm or "firm not named",
+        own_contracts=[],
+        own_shipments=[],
+        other_firm="none (no sheet)",
+        other_contracts=[],
+        other_shipments=[],
+        config=config or ClientConfig(),
+        allow_writes=False,
+        token_wait=token_wait,
+        signing=signing,
+        service_cert=service_cert,
+        has_sheet=False,
+    )
+
+
+def check_login(ctx: Context) -> None:
+    """Log in once before any case; raise :class:`LoginRefused` when the STS refuses."""
+    try:
+        ctx.tokens.token()
+    except BiproFault as fault:
+        if is_login_refusal(fault):
+            raise LoginRefused(ctx.login, fault) from None
+        raise
 
 
 def run_case(ctx: Context, case: Case) -> CaseResult:
     ctx.recorder.clear()
     started = time.monotonic()
+    if case.needs_sheet and not ctx.has_sheet:
+        return CaseResult(case.name, case.title, case.title, "needs --sheet", "SKIP", 0.0)
     with ctx.recorder.attached():
         try:
             outcome = case.run(ctx)
@@ -183,7 +246,9 @@ def run_case(ctx: Context, case: Case) -> CaseResult:
         except Exception as error:
             expected, observed = case.title, f"error {type(error).__name__}: {error}"
             result = "FAIL"
-    exchanges = _masked(list(ctx.recorder.exchanges), ctx.secrets) if result == "FAIL" else []
+    exchanges = []
+    if result == "FAIL":
+        exchanges = [e.masked(ctx.secrets) for e in ctx.recorder.exchanges]
     return CaseResult(
         case.name,
         case.title,
@@ -198,16 +263,24 @@ def run_case(ctx: Context, case: Case) -> CaseResult:
 def run_suite(
     ctx: Context, cases: list[Case] | None = None, progress: Progress | None = None
 ) -> list[CaseResult]:
-    """Run ``cases`` (all by default) in order; ``progress`` is told before and after each."""
+    """Log in once (:class:`LoginRefused` when the STS refuses: no case runs, no further
+    failed login), then run ``cases`` (all by default) in order; ``progress`` is told before and
+    after each. The run's token is logged out at the end."""
     selected = CASES if cases is None else cases
     results = []
-    for index, case in enumerate(selected, 1):
-        if progress:
-            progress(index, len(selected), case, None)
-        result = run_case(ctx, case)
-        results.append(result)
-        if progress:
-            progress(index, len(selected), case, result)
+    try:
+        check_login(ctx)
+        for index, case in enumerate(selected, 1):
+            if progress:
+                progress(index, len(selected), case, None)
+            result = run_case(ctx, case)
+            results.append(result)
+            if progress:
+                progress(index, len(selected), case, result)
+    finally:
+        # Not logged out (server gone …): the token ends with its lifetime; the results stand.
+        with contextlib.suppress(BiproFault, OSError):
+            ctx.close()
     return results
 
 
@@ -216,6 +289,8 @@ def select_cases(names: Iterable[str] | None) -> list[Case]:
     if names is None:
         return list(CASES)
     wanted = {name.strip() for name in names if name.strip()}
+    if not wanted:
+        raise SheetError("--only names no case")
     unknown = wanted - {c.name for c in CASES}
     if unknown:
         raise SheetError(f"unknown case(s): {', '.join(sorted(unknown))}")

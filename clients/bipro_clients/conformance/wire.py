@@ -4,11 +4,12 @@ never send: no token, a DOCTYPE, an unknown element …)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
 from bipro_clients.conformance.context import Context, Outcome
+from bipro_clients.conformance.recorder import parse_xml
 from bipro_clients.errors import NACHR, BiproFault
 from bipro_clients.services import Answer
 from bipro_clients.sts import WSC, WSSE
@@ -18,7 +19,8 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 TRANSFER_NS = "http://www.bipro.net/namespace/transfer"
 TRANSFER_PATH = "/bipro/TransferService_2.6.1.1.0"
 UTC_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-ZEITSTEMPEL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]00:00)?$")
+#: BiPRO's ``Zeitstempel`` is ``YYYY-MM-DDThh:mm:ss`` (fractions and a zone tolerated).
+ZEITSTEMPEL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 MELDUNG_ID = re.compile(r"^\d{5}$")
 ART_IDS = ("Fehler", "Warnung", "Hinweis")
 
@@ -33,22 +35,35 @@ def describe_fault(fault: BiproFault) -> str:
     return f"fault {fault.meldung_id or '(no MeldungID)'}: {fault.message}"
 
 
-def parse(text: str) -> etree._Element | None:
-    """The answer as XML, or None (no DTDs, entities or network, whatever arrives)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        return etree.fromstring(text.encode(), parser)
-    except (etree.XMLSyntaxError, ValueError):
+parse = parse_xml
+
+
+def is_auth_code(meldung_id: str | None) -> bool:
+    """A MeldungID of authentication (009xx): no answer to the *content* of a request."""
+    return (meldung_id or "").startswith("009")
+
+
+def fault_parts(text: str) -> tuple[str, str | None] | None:
+    """(faultcode without prefix, MeldungID) of a SOAP 1.1 fault answer; None otherwise."""
+    root = parse(text)
+    fault = root.find(f".//{{{SOAP11_ENV}}}Fault") if root is not None else None
+    if root is None or fault is None:
         return None
+    code = (fault.findtext("faultcode") or "").strip().rsplit(":", 1)[-1]
+    return code, root.findtext(f".//{{{NACHR}}}MeldungID")
 
 
 def fault_of(status: int, text: str) -> str | None:
     """``fault <MeldungID>`` for a SOAP fault answer, ``None`` for anything else."""
-    root = parse(text)
-    if root is None or root.find(f".//{{{SOAP11_ENV}}}Fault") is None:
+    parts = fault_parts(text)
+    if parts is None:
         return None
-    meldung = root.findtext(f".//{{{NACHR}}}MeldungID")
-    return f"fault {meldung or '(no MeldungID)'} (HTTP {status})"
+    return f"fault {parts[1] or '(no MeldungID)'} (HTTP {status})"
+
+
+def faultcode(code: str) -> str:
+    """``soap:Client`` / ``Client`` / ``{ns}Client`` → ``Client``."""
+    return code.strip().rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
 def status_problems(status: etree._Element, expected_status: tuple[str, ...]) -> list[str]:
@@ -98,24 +113,57 @@ def transfer_body(
     )
 
 
-def expect_fault(ctx: Context, body: bytes, expected_id: str | None, expected: str) -> Outcome:
-    """POST ``body`` to the Transfer service; pass on a SOAP fault (with ``expected_id``)."""
+def expect_fault(
+    ctx: Context,
+    body: bytes,
+    expected_id: str | None,
+    expected: str,
+    code: str | None = None,
+) -> Outcome:
+    """POST ``body`` to the Transfer service; pass on a SOAP fault with ``expected_id`` (None:
+    any MeldungID but an authentication code 009xx, which would mean the request was refused
+    before its content was looked at) and, when given, faultcode ``code``."""
     status, text = ctx.post_raw(TRANSFER_PATH, body)
-    observed = fault_of(status, text)
-    if observed is None:
+    parts = fault_parts(text)
+    if parts is None:
         return Outcome(expected, f"HTTP {status}, no SOAP fault", False)
-    passed = expected_id is None or f"fault {expected_id} " in observed
+    found_code, meldung_id = parts
+    observed = f"fault {meldung_id or '(no MeldungID)'}, faultcode {found_code} (HTTP {status})"
+    content = not is_auth_code(meldung_id) if expected_id is None else meldung_id == expected_id
+    passed = content and (code is None or found_code == code)
     return Outcome(expected, observed, passed)
 
 
-def expect_bipro_fault(expected_id: str, expected: str, call: Callable[[], object]) -> Outcome:
-    """Run ``call``; pass when it raises the BiPRO fault ``expected_id``."""
+def expect_bipro_fault(
+    expected_id: str, expected: str, call: Callable[[], object], code: str | None = None
+) -> Outcome:
+    """Run ``call``; pass when it raises the BiPRO fault ``expected_id`` (with faultcode
+    ``code``, when given)."""
     try:
         answer = call()
     except BiproFault as fault:
-        return Outcome(expected, describe_fault(fault), fault.meldung_id == expected_id)
+        observed = describe_fault(fault)
+        passed = fault.meldung_id == expected_id
+        if code is not None:
+            observed += f" (faultcode {faultcode(fault.faultcode)})"
+            passed = passed and faultcode(fault.faultcode) == code
+        return Outcome(expected, observed, passed)
     shown = describe(answer) if isinstance(answer, Answer) else "answered without a fault"
     return Outcome(expected, shown, False)
+
+
+def each_refused(
+    items: Iterable[str], call: Callable[[str], Answer], code: str, empty: Callable[[Answer], bool]
+) -> Outcome:
+    """``call`` for each foreign object: NOK with exactly MeldungID ``code`` and ``empty``."""
+    answers = {item: call(item) for item in items}
+    wrong = [
+        f"{item}: {describe(a)}"
+        for item, a in answers.items()
+        if a.ok or a.meldung_ids != [code] or not empty(a)
+    ]
+    observed = f"{len(answers)} tried" + (f"; {', '.join(wrong)}" if wrong else f", all NOK {code}")
+    return Outcome(f"NOK {code} for each", observed, not wrong)
 
 
 def last_response(ctx: Context) -> etree._Element | None:
