@@ -9,12 +9,14 @@ from pathlib import Path
 import click
 
 from bipro_service.adapters.db.base import utcnow
+from bipro_service.adapters.db.engine import display_url
+from bipro_service.cli.startup import DatabaseErrors, check_database
 from bipro_service.config import Settings
 from bipro_service.domain.status import BiproError
 from bipro_service.entrypoints.runtime import Runtime
 
 
-@click.group()
+@click.group(cls=DatabaseErrors)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """bipro_service: the insurer's side of the BiPRO web services."""
@@ -139,13 +141,16 @@ def demo_data(ctx: click.Context, as_json: bool) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
-    """Serve every BiPRO service with gunicorn."""
+    """Serve every BiPRO service with gunicorn (after checking the database)."""
     from bipro_service.cli.serve import serve as run
 
     settings: Settings = ctx.obj
+    for warning in check_database(settings):
+        click.echo(warning, err=True)
     click.echo(
         f"serving on http://{host}:{port}"
-        f"  (catalogue: {settings.public_base_url}/bipro/services.json)"
+        f"  (catalogue: {settings.public_base_url}/bipro/services.json,"
+        f" database: {display_url(settings.database_url)})"
     )
     run(settings, host, port, workers)
 

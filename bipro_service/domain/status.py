@@ -154,6 +154,21 @@ class InternalError(BiproError):
         super().__init__("Interner Fehler. Bitte wenden Sie sich mit der ProzessID an den Support.")
 
 
+class ServiceUnavailable(BiproError):
+    """The database cannot be reached (down, restarting, overloaded): retry later.
+
+    BiPRO publishes no dedicated code; 99999 with this text (docs/status-codes.md)."""
+
+    faultcode = "Server"
+    meldung_id = MeldungID.OTHER
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Der Dienst ist vorübergehend nicht verfügbar (Datenbank nicht erreichbar). "
+            "Bitte wiederholen Sie die Anfrage später."
+        )
+
+
 @dataclass(slots=True)
 class Outcome:
     """Business outcome of an operation that answered normally (OK or NOK)."""

@@ -24,7 +24,11 @@ from bipro_service.entrypoints.soap import pipeline
 from bipro_service.entrypoints.soap.catalogue import SERVICES
 from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, ENVIRON_KEY, RequestContext
 from bipro_service.entrypoints.soap.contract import build_wsdl
-from bipro_service.entrypoints.soap.faults import fault_envelope
+from bipro_service.entrypoints.soap.faults import (
+    audit_not_written,
+    fault_envelope,
+    unexpected_error,
+)
 from bipro_service.entrypoints.soap.message_security import MessageSecurity
 from bipro_service.entrypoints.soap.registry import MountedService, mount
 from bipro_service.entrypoints.web.portal import Portal
@@ -109,19 +113,16 @@ class BiproApplication:
         except BiproError as error:
             rc.failed(error)
             status, headers, body = "500 Internal Server Error", [], fault_envelope(error, rc)
-        except Exception as exc:
-            log.exception("request failed before dispatch (ProzessID %s)", rc.prozess_id)
-            internal = InternalError()
-            rc.failed(internal, detail=type(exc).__name__)
-            status, headers, body = "500 Internal Server Error", [], fault_envelope(internal, rc)
+        except Exception as exc:  # database unreachable: "temporarily unavailable", else generic
+            fault = unexpected_error(exc, rc, "request failed before dispatch")
+            status, headers, body = "500 Internal Server Error", [], fault_envelope(fault, rc)
         try:
             if not rc.audited:
                 write_audit(self.runtime.session_factory, rc.audit_entry())
-        except Exception:
-            # No audit record, no answer (T IV.2e): the caller gets a generic fault.
-            log.exception("audit record could not be written (ProzessID %s)", rc.prozess_id)
-            internal = InternalError()
-            status, headers, body = "500 Internal Server Error", [], fault_envelope(internal, rc)
+        except Exception as exc:
+            # No audit record, no answer (T IV.2e): the caller gets a fault, the log the request.
+            fault = audit_not_written(exc, rc)
+            status, headers, body = "500 Internal Server Error", [], fault_envelope(fault, rc)
         try:
             body = self.security.outbound(body, rc)
         except Exception:

@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,21 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log_path
     )
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running ``bipro-service serve``: its URL, the gunicorn master's pid and its log."""
+
+    base_url: str
+    pid: int
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
 @contextmanager
-def running_server(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
-    """Serve ``database_url`` with gunicorn on a free port; yields the base URL.
+def server_process(database_url: str, workers: int = 2, **env: str) -> Iterator[Server]:
+    """Serve ``database_url`` with gunicorn on a free port until the block ends.
 
     Extra keyword arguments are environment variables (``BIPRO_VAR_DIR=…``)."""
     if not CLI.exists():
@@ -86,7 +99,7 @@ def running_server(database_url: str, workers: int = 2, **env: str) -> Iterator[
             )
         try:
             wait_until_healthy(base_url, process, log_path)
-            yield base_url
+            yield Server(base_url, process.pid, log_path)
         finally:
             process.terminate()
             try:
@@ -94,3 +107,12 @@ def running_server(database_url: str, workers: int = 2, **env: str) -> Iterator[
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def running_server(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
+    """Serve ``database_url`` with gunicorn on a free port; yields the base URL.
+
+    Extra keyword arguments are environment variables (``BIPRO_VAR_DIR=…``)."""
+    with server_process(database_url, workers, **env) as server:
+        yield server.base_url

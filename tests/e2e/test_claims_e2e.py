@@ -8,15 +8,12 @@ import os
 import signal
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from bipro_clients import (
     Dokument,
     Gegenstand,
@@ -31,12 +28,13 @@ from sqlalchemy import func, select
 from bipro_service.adapters.db.models import Claim
 from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
+from tests.e2e import processes
+from tests.e2e.processes import DEADLINE_S
 from tests.e2e.server import running_server
 from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
 from tests.integration.claims_helpers import Meldung, acknowledgements, make_contract, notify_body
 from tests.integration.portfolio_helpers import PDF
 
-DEADLINE_S = 30.0
 BIG = 4 * 1024 * 1024  # three of these: ~16 MiB of base64 on the wire
 
 
@@ -89,59 +87,6 @@ def one_worker(settings: Settings, world: None) -> Iterator[str]:
         yield base
 
 
-def _poll(what: str, check: Callable[[], Any]) -> Any:
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.01)
-    raise TimeoutError(f"{what} not within {DEADLINE_S}s")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry))
-    return found
-
-
-def _master(base: str) -> int:
-    port = base.rsplit(":", 1)[1].encode()
-    for pid in _children(os.getpid()):
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        if b"serve" in argv and port in argv:
-            return pid
-    raise LookupError(f"no server process for {base}")
-
-
-def _worker(base: str, not_pid: int | None = None) -> int:
-    """The server's only worker (a new one, when ``not_pid`` was killed) once it serves."""
-    master = _master(base)
-    pid: int = _poll("gunicorn worker", lambda: [p for p in _children(master) if p != not_pid])[0]
-    _poll("healthy server", lambda: requests.get(base + "/health", timeout=2).ok)
-    return pid
-
-
-def _sockets(pid: int) -> set[str]:
-    """The sockets a process has open; a new one means it accepted a connection (a count
-    would miss it when another, e.g. the health check's, closed meanwhile)."""
-    found = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        with contextlib.suppress(OSError):
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-            if target.startswith("socket:"):
-                found.add(target)
-    return found
-
-
 def _claims(runtime: Runtime) -> list[str]:
     with runtime.session_factory() as session:
         return list(session.scalars(select(Claim.schadennummer)))
@@ -183,8 +128,8 @@ def test_worker_killed_while_receiving_then_retry(one_worker: str, runtime: Runt
     token = StsClient(base).login("vera", PASSWORD)
     spec, key = _spec(_big_documents()), new_idempotency_key()
     body = notify_body(token.identifier, spec, key)
-    worker = _worker(base)
-    idle = _sockets(worker)
+    worker = processes.worker(base)
+    idle = processes.sockets(worker)
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=DEADLINE_S) as conn:
         conn.sendall(
@@ -194,12 +139,12 @@ def test_worker_killed_while_receiving_then_retry(one_worker: str, runtime: Runt
             + body[: len(body) // 2]
         )
         # In flight: the worker has accepted the connection and waits for the rest.
-        _poll("accepted request", lambda: _sockets(worker) - idle)
+        processes.poll("accepted request", lambda: processes.sockets(worker) - idle)
         os.kill(worker, signal.SIGKILL)
         with contextlib.suppress(ConnectionResetError):
             assert conn.recv(1024) == b""  # no answer: the worker is gone
     assert _claims(runtime) == []
-    _worker(base, not_pid=worker)
+    processes.worker(base, not_pid=worker)
     client = SchadenClient(base, token, consumer_id="e2e")
     retry = client.notify_claim(_meldung(spec), key)
     assert retry.ok and retry.payload is not None
@@ -213,7 +158,7 @@ def test_worker_killed_after_commit_then_retry(one_worker: str, runtime: Runtime
     base = one_worker
     token = StsClient(base).login("vera", PASSWORD)
     spec, key = _spec(_big_documents()), new_idempotency_key()
-    worker = _worker(base)
+    worker = processes.worker(base)
     outcome: dict[str, Any] = {}
 
     def submit() -> None:
@@ -224,13 +169,13 @@ def test_worker_killed_after_commit_then_retry(one_worker: str, runtime: Runtime
 
     sender = threading.Thread(target=submit, daemon=True)
     sender.start()
-    [stored] = _poll("committed claim", lambda: _claims(runtime))
+    [stored] = processes.poll("committed claim", lambda: _claims(runtime))
     os.kill(worker, signal.SIGKILL)
     sender.join(DEADLINE_S)
     assert not sender.is_alive()
     if "answer" in outcome:  # the answer left before the kill
         assert outcome["answer"].payload.number == stored
-    _worker(base, not_pid=worker)
+    processes.worker(base, not_pid=worker)
     retry = SchadenClient(base, token).notify_claim(_meldung(spec), key)
     assert retry.ok and retry.payload.number == stored
     assert "bereits" in retry.meldungen[0].text

@@ -1,15 +1,26 @@
-"""Engine and session factory, made from the settings (never at import time)."""
+"""Engine and session factory, made from the settings (never at import time); telling a
+database that cannot be reached from other errors."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from bipro_service.config import Settings
+
+#: Seconds libpq waits for a PostgreSQL connection (TCP connect, start-up and authentication).
+CONNECT_TIMEOUT_S = 5
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or opened (a message for the operator, no secrets)."""
 
 
 def normalise_url(url: str) -> str:
@@ -25,15 +36,24 @@ def make_engine(settings: Settings) -> Engine:
     kwargs: dict[str, Any] = {"future": True}
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(url.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                reason = "not a folder" if folder.exists() else (error.strerror or str(error))
+                raise DatabaseUnavailable(
+                    f"cannot create the folder {folder} of the SQLite database: {reason}"
+                ) from None
         kwargs["connect_args"] = {"timeout": 30}
     else:
         kwargs.update(
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
+            # A connection the server dropped (restart, failover) is noticed at checkout and
+            # replaced; a database that is down fails within the connect timeout, not later.
             pool_pre_ping=True,
             pool_timeout=10,
-            connect_args={"connect_timeout": 5},
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
         )
     engine = create_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
@@ -57,3 +77,51 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False, future=True)
     install_scoping(factory)
     return factory
+
+
+# -- a database that cannot be reached ----------------------------------------------------
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when ``error`` or its cause says the database cannot be reached or used right now:
+    connection refused or lost (server down, restarting, network), connect timeout, the pool
+    exhausted, or another DB-API ``OperationalError`` (SQLite: locked, file not openable;
+    PostgreSQL: shutdown, serialization failure). Such a request may be retried later."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (PoolTimeout, DatabaseUnavailable)):
+            return True
+        if isinstance(current, DBAPIError) and (
+            current.connection_invalidated or isinstance(current, OperationalError)
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def database_problem(error: BaseException) -> str:
+    """The driver's message of a database error on one line (no SQL, no parameters)."""
+    current: BaseException | None = error
+    while current is not None:
+        if isinstance(current, DBAPIError) and current.orig is not None:
+            return _one_line(str(current.orig)) or type(current.orig).__name__
+        if isinstance(current, DatabaseUnavailable):
+            return str(current)
+        if isinstance(current, PoolTimeout):
+            return "all connections of the pool in use (pool timeout)"
+        current = current.__cause__ or current.__context__
+    return _one_line(str(error)) or type(error).__name__
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()[:500]
+
+
+def display_url(url: str) -> str:
+    """The database URL for messages and logs, with the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable database URL>"

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from spyne import Fault, ServiceBase, rpc
 
 from bipro_service.domain.status import BiproError, InternalError
 from bipro_service.entrypoints.soap.context import ENVIRON_KEY, RequestContext
-from bipro_service.entrypoints.soap.faults import to_spyne_fault
+from bipro_service.entrypoints.soap.faults import to_spyne_fault, unexpected_error
 from bipro_service.service_layer.principal import Principal
-
-log = logging.getLogger(__name__)
 
 
 def request_context(ctx: Any) -> RequestContext:
@@ -25,7 +22,7 @@ class BiproService(ServiceBase):
     """Service methods raise :class:`BiproError`; this turns them into ``BiproException`` faults.
 
     Anything else is logged with the ProzessID and answered with a generic fault that carries
-    no internal detail.
+    no internal detail ("temporarily unavailable" when the database cannot be reached).
     """
 
     @classmethod
@@ -38,13 +35,9 @@ class BiproService(ServiceBase):
             raise to_spyne_fault(error, rc) from None
         except Fault:
             raise
-        except Exception as exc:
-            log.exception(
-                "unhandled error in %s.%s (ProzessID %s)", rc.service, rc.operation, rc.prozess_id
-            )
-            internal = InternalError()
-            rc.failed(internal, detail=type(exc).__name__)
-            raise to_spyne_fault(internal, rc) from None
+        except Exception as exc:  # database unreachable: "temporarily unavailable", else generic
+            where = f"unhandled error in {rc.service}.{rc.operation}"
+            raise to_spyne_fault(unexpected_error(exc, rc, where), rc) from None
 
 
 def principal_of(rc: RequestContext) -> Principal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,10 +11,14 @@ from spyne import Fault
 from spyne.util.xml import get_object_as_xml
 
 from bipro_service.adapters.db.base import utcnow
-from bipro_service.domain.status import BiproError, Meldung
+from bipro_service.adapters.db.engine import database_problem, database_unavailable
+from bipro_service.domain.status import BiproError, InternalError, Meldung, ServiceUnavailable
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.messages import BiproException, CT_Meldung, CT_Status
 from bipro_service.namespaces import NACHRICHTEN, SOAP11_ENV
+
+log = logging.getLogger(__name__)
+DATABASE_UNAVAILABLE = "database unavailable"
 
 
 def zeitstempel(moment: datetime | None = None) -> str:
@@ -81,3 +86,57 @@ def fault_envelope(error: BiproError, rc: RequestContext) -> bytes:
     detail = etree.SubElement(fault, "detail")
     detail.append(bipro_exception_element(error, rc))
     return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
+
+
+def unexpected_error(exc: BaseException, rc: RequestContext, where: str) -> BiproError:
+    """Log an exception that is no :class:`BiproError` and record the fault it becomes.
+
+    A database that cannot be reached is answered "temporarily unavailable" (``Server``,
+    99999) and logged on one line; anything else is the generic internal error, logged with
+    its traceback. Neither answer carries internal detail."""
+    if database_unavailable(exc):
+        log.error(
+            "%s: %s (ProzessID %s): %s",
+            where,
+            DATABASE_UNAVAILABLE,
+            rc.prozess_id,
+            database_problem(exc),
+        )
+        unavailable = ServiceUnavailable()
+        rc.failed(unavailable, detail=DATABASE_UNAVAILABLE)
+        return unavailable
+    log.error("%s (ProzessID %s)", where, rc.prozess_id, exc_info=exc)
+    internal = InternalError()
+    rc.failed(internal, detail=type(exc).__name__)
+    return internal
+
+
+def audit_not_written(exc: BaseException, rc: RequestContext) -> BiproError:
+    """The fault answered instead when the request's audit record could not be written.
+
+    No audit record, no answer (T IV.2e). The log line then is the only trace of the request:
+    it carries what the record would have held."""
+    entry = rc.audit_entry()
+    unavailable = database_unavailable(exc)
+    fault = ServiceUnavailable() if unavailable else InternalError()
+    log.error(
+        "audit record NOT written (ProzessID %s)%s: %s.%s at %s user=%s firm=%s consumer=%s "
+        "source=%s request_sha256=%s objects=%s outcome=%s meldung=%s, answered with fault %s "
+        "instead",
+        rc.prozess_id,
+        f", {DATABASE_UNAVAILABLE}: {database_problem(exc)}" if unavailable else "",
+        entry.service,
+        entry.operation,
+        entry.occurred_at.isoformat(),
+        entry.user_login,
+        entry.vermittlernummer,
+        entry.consumer_id,
+        entry.source_address,
+        entry.request_hash,
+        entry.objects,
+        entry.outcome,
+        entry.meldung_id,
+        fault.meldung_id.value,
+        exc_info=None if unavailable else exc,
+    )
+    return fault
