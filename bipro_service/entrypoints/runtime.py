@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bipro_service.adapters.db.engine import make_engine, make_session_factory
+from bipro_service.adapters.db.request_connection import request_connection
 from bipro_service.config import Settings
 from bipro_service.service_layer.principal import Principal
 from bipro_service.service_layer.unit_of_work import UnitOfWork
@@ -27,6 +29,11 @@ class Runtime:
     def from_settings(cls, settings: Settings) -> Runtime:
         engine = make_engine(settings)
         return cls(settings, engine, make_session_factory(engine))
+
+    def request_scope(self) -> AbstractContextManager[None]:
+        """Inside: the sessions of ``session_factory`` share one pooled connection, one after
+        another (``adapters/db/request_connection.py``)."""
+        return request_connection(self.engine)
 
     def uow(self, principal: Principal | None = None) -> UnitOfWork:
         """A unit of work; with ``principal`` scoped to its firm as of today's business day."""

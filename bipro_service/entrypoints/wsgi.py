@@ -81,7 +81,8 @@ class BiproApplication:
             return _respond(start_response, "404 Not Found", b"not found\n", "text/plain")
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "POST":
-            return self._soap(service, environ, start_response)
+            with self.runtime.request_scope():  # one pooled connection for the whole request
+                return self._soap(service, environ, start_response)
         if method in ("GET", "HEAD") and environ.get("QUERY_STRING", "").lower() in (
             "wsdl",
             "singlewsdl",
