@@ -10,7 +10,7 @@ import click
 
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.engine import display_url
-from bipro_service.cli.startup import DatabaseErrors, check_database
+from bipro_service.cli.startup import DatabaseErrors, check_database, check_database_url
 from bipro_service.config import Settings
 from bipro_service.domain.status import BiproError
 from bipro_service.entrypoints.runtime import Runtime
@@ -21,6 +21,7 @@ from bipro_service.entrypoints.runtime import Runtime
 def main(ctx: click.Context) -> None:
     """bipro_service: the insurer's side of the BiPRO web services."""
     ctx.obj = Settings()
+    check_database_url(ctx.obj)
 
 
 def _runtime(ctx: click.Context) -> Runtime:
@@ -145,8 +146,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     from bipro_service.cli.serve import serve as run
 
     settings: Settings = ctx.obj
-    for warning in check_database(settings):
-        click.echo(warning, err=True)
+    check_database(settings)
     click.echo(
         f"serving on http://{host}:{port}"
         f"  (catalogue: {settings.public_base_url}/bipro/services.json,"

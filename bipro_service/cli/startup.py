@@ -32,12 +32,25 @@ class DatabaseErrors(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ArgumentError, NoSuchModuleError) as error:
-            _exit(f"BIPRO_DATABASE_URL is not a usable database URL: {error}")
         except Exception as error:
             if not database_unavailable(error):
                 raise
             _exit(unreachable_message(_settings(ctx), error))
+
+
+def check_database_url(settings: Settings) -> None:
+    """An unusable ``BIPRO_DATABASE_URL`` (syntax, unknown dialect or driver) ends the command
+    with one line, before anything else runs (checked once here, so that the same SQLAlchemy
+    errors raised later by a bug are not mistaken for a bad URL)."""
+    try:
+        url = make_url(normalise_url(settings.database_url))
+        url.get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ImportError) as error:
+        _exit(f"BIPRO_DATABASE_URL is not a usable database URL: {error}")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        _exit(
+            f"BIPRO_DATABASE_URL: {url.get_backend_name()} is not supported (SQLite or PostgreSQL)"
+        )
 
 
 def _settings(ctx: click.Context) -> Settings | None:
@@ -64,10 +77,11 @@ def unreachable_message(settings: Settings | None, error: BaseException) -> str:
     return f"database {where} {'cannot be opened' if sqlite else 'unreachable'}: {reason}"
 
 
-def check_database(settings: Settings) -> list[str]:
-    """Before serving: the database is reachable and migrated; warnings to print.
+def check_database(settings: Settings) -> None:
+    """Before serving: the database is reachable and migrated to this version's head.
 
-    Raises :class:`DatabaseUnavailable` (SQLite file missing, not migrated) or the driver's
+    Raises :class:`DatabaseUnavailable` (SQLite file missing, not migrated, other migration
+    than head) or the driver's
     error (unreachable; bounded by the connect timeout), which :class:`DatabaseErrors` turns
     into one line."""
     url = make_url(normalise_url(settings.database_url))
@@ -94,11 +108,11 @@ def check_database(settings: Settings) -> list[str]:
         raise DatabaseUnavailable("not migrated; run `bipro-service db upgrade`")
     head = _head(settings)
     if revision != head:
-        return [
-            f"warning: database at revision {revision}, this version expects {head} "
-            "(`bipro-service db upgrade`)"
-        ]
-    return []
+        # Serving old tables with new code (or the reverse) fails call by call, some of them
+        # half-way: refuse before the first call instead.
+        raise DatabaseUnavailable(
+            f"at migration {revision}, this version needs {head}; run `bipro-service db upgrade`"
+        )
 
 
 def _head(settings: Settings) -> str | None:

@@ -71,6 +71,11 @@ def add_audit(session: Session, entry: AuditEntry) -> int:
     its ``seq``.
 
     Core statements built once (no ORM object, no flush): this runs on every request."""
+    # The business rows first, the chain head last: the head's row lock is then held only for
+    # the end of the transaction, and every writer takes locks in the same order (business
+    # rows, then head), so two writers cannot deadlock on them. ``session.connection()`` does
+    # not autoflush by itself.
+    session.flush()
     connection = session.connection()
     row = connection.execute(_ADVANCE_HEAD).one_or_none()
     if row is None:

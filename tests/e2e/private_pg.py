@@ -158,7 +158,8 @@ def private_cluster() -> Iterator[PrivateCluster]:
         print(f"private PostgreSQL on port {cluster.port} in {time.monotonic() - started:.1f}s")
         yield cluster
     finally:
-        if cluster.data.exists() and cluster.running():
-            with suppress(RuntimeError, subprocess.TimeoutExpired):
+        # Whatever failed above, stop the postmaster and remove its folder.
+        with suppress(RuntimeError, subprocess.TimeoutExpired, OSError):
+            if cluster.data.exists() and cluster.running():
                 cluster._run("pg_ctl", "stop", "-D", str(cluster.data), "-m", "immediate", "-w")
         shutil.rmtree(directory, ignore_errors=True)

@@ -121,3 +121,29 @@ def test_sqlite_folder_cannot_be_made(tmp_path: Path) -> None:
         f"error: database sqlite:///{path}: cannot create the folder {path.parent} of the "
         "SQLite database: not a folder"
     )
+
+
+def test_sqlite_at_an_older_migration_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite:///{path}"
+    environment = dict(os.environ, BIPRO_DATABASE_URL=url, BIPRO_VAR_DIR=str(tmp_path / "var"))
+    subprocess.run(
+        [str(CLI), "db", "upgrade", "0007"], env=environment, check=True, capture_output=True
+    )
+    _, error, _ = _run(url, "serve")
+    assert error.startswith(f"error: database {url}: at migration 0007")
+    assert error.endswith("run `bipro-service db upgrade`")
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("::not a url::", "Could not parse SQLAlchemy URL"),
+        ("mysql://bipro@127.0.0.1/bipro", "No module named"),
+        ("oracle+nodriver://bipro@127.0.0.1/bipro", "Can't load plugin"),
+    ],
+)
+def test_an_unusable_database_url_is_one_line(url: str, reason: str) -> None:
+    _, error, _ = _run(url, "db", "check")
+    assert error.startswith("error: BIPRO_DATABASE_URL is not a usable database URL: ")
+    assert reason in error and "Traceback" not in error

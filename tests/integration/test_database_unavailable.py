@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import errors
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -39,8 +42,19 @@ LISTING = "/bipro/TransferService_2.6.1.1.0"
 
 def _lost() -> OperationalError:
     return OperationalError(
-        "SELECT 1", {}, Exception("server closed the connection unexpectedly\n\tThis probably…")
+        "SELECT 1",
+        {},
+        psycopg.OperationalError("server closed the connection unexpectedly\n\tThis probably…"),
     )
+
+
+def _sqlite_error(sql: str) -> OperationalError:
+    """A real SQLite error (with its result code name) wrapped as SQLAlchemy does."""
+    try:
+        sqlite3.connect(":memory:").execute(sql)
+    except sqlite3.OperationalError as error:
+        return OperationalError(sql, {}, error)
+    raise AssertionError(f"{sql!r} did not fail")
 
 
 def test_what_counts_as_unavailable() -> None:
@@ -55,6 +69,25 @@ def test_what_counts_as_unavailable() -> None:
         assert database_unavailable(wrapped)
     assert not database_unavailable(IntegrityError("INSERT", {}, Exception("duplicate key")))
     assert not database_unavailable(ValueError("bug"))
+    # Transient by SQLSTATE / SQLite result code: a retry can succeed.
+    for transient in (errors.AdminShutdown, errors.DeadlockDetected, errors.SerializationFailure):
+        assert database_unavailable(OperationalError("SELECT 1", {}, transient("x")))
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorname = "SQLITE_BUSY"
+    assert database_unavailable(OperationalError("UPDATE t", {}, locked))
+    # Our bugs and the operator's mistakes are never "temporarily unavailable".
+    assert not database_unavailable(_sqlite_error("SELECT nope FROM missing"))
+    assert not database_unavailable(_sqlite_error("SELEC 1"))
+    for permanent in (errors.QueryCanceled, errors.UndefinedTable, errors.DiskFull):
+        assert not database_unavailable(OperationalError("SELECT 1", {}, permanent("x")))
+    # A bug raised while handling a lost connection is a bug, not an outage.
+    try:
+        try:
+            raise _lost()
+        except OperationalError:
+            raise KeyError("handler bug") from None
+    except KeyError as suppressed:
+        assert not database_unavailable(suppressed)
     assert database_problem(_lost()) == ("server closed the connection unexpectedly This probably…")
 
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bipro_service.adapters.db.models import BrokerFirm
 from bipro_service.entrypoints.runtime import Runtime
@@ -104,3 +105,34 @@ def test_a_soap_request_checks_out_once(app: BiproApplication) -> None:
         event.remove(app.runtime.engine, "checkout", checked_out)
     assert answer.text(".//nachr:StatusID") == "NOK"
     assert seen == [1]
+
+
+def test_a_closed_session_used_again_is_on_its_own_connection(runtime: Runtime) -> None:
+    with runtime.request_scope():
+        first = runtime.session_factory()
+        first.execute(select(1))
+        shared = first.connection()
+        first.close()
+        with runtime.session_factory() as second:
+            second.add(BrokerFirm(vermittlernummer="S1", name="Second, rolled back"))
+            second.flush()
+            assert second.connection() is shared
+            # the first session again: never on the connection the second one is using
+            assert first.connection() is not shared
+            first.rollback()  # must not roll back the second session's work
+            assert second.scalar(select(func.count()).select_from(BrokerFirm)) == 1
+            second.rollback()
+        first.close()
+
+
+def test_after_a_database_error_the_next_session_gets_a_fresh_connection(
+    runtime: Runtime, checkouts: list[int]
+) -> None:
+    with runtime.request_scope():
+        with runtime.session_factory() as broken, pytest.raises(DBAPIError):
+            broken.execute(text("SELECT * FROM no_such_table"))
+        with runtime.session_factory() as after:
+            assert after.scalar(select(func.count()).select_from(BrokerFirm)) == 0
+        with runtime.session_factory() as again:
+            again.execute(select(1))
+    assert len(checkouts) == 2  # the failed connection replaced once, then shared again

@@ -3,9 +3,10 @@
 A SOAP request opens several short transactions: the signature's certificate lookup and replay
 check, the token check, the business transaction, the audit record. Each used to check out its
 own pooled connection (with a ``pool_pre_ping`` round trip on PostgreSQL). Inside
-:func:`request_connection` the first session checks out one connection lazily (a request that
-never touches the database never connects) and every later session reuses it, so a request
-costs one checkout and one ping.
+:func:`request_connection` the first session made checks out one connection (a request that
+makes no session never connects) and every later session reuses it, so a request
+costs one checkout and one ping. After a database error on it the connection is replaced
+(checked out and pinged anew) before the next session uses it.
 
 Transactions stay exactly as they were: each session still begins, commits or rolls back its
 own transaction on that connection. A session opened while another one of the same request is
@@ -20,7 +21,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -31,15 +33,20 @@ class _Lease:
         self.engine = engine
         self.connection: Connection | None = None
         self.in_use = False
+        self.failed = False  # a database error happened on the connection
 
     def take(self) -> Connection | None:
         if self.in_use:
             return None
-        if self.connection is None or self.connection.invalidated or self.connection.closed:
+        connection = self.connection
+        if connection is None or connection.invalidated or connection.closed or self.failed:
             self.close()
-            self.connection = self.engine.connect()
+            connection = self.connection = self.engine.connect()
+            self.failed = False
+        if connection.in_transaction():  # never hand on a transaction
+            connection.rollback()
         self.in_use = True
-        return self.connection
+        return connection
 
     def give_back(self) -> None:
         self.in_use = False
@@ -57,16 +64,44 @@ _CURRENT: ContextVar[_Lease | None] = ContextVar("bipro_request_connection", def
 _LEASE_KEY = "bipro_request_lease"
 
 
+def _note_error(context: ExceptionContext) -> None:
+    """Engine ``handle_error``: mark the request's connection as failed when the error was on it."""
+    lease = _CURRENT.get()
+    if (
+        lease is not None
+        and lease.connection is not None
+        and context.connection is lease.connection
+    ):
+        lease.failed = True
+
+
 class RequestSession(Session):
-    """A session that hands the request's connection back when it closes."""
+    """A session that hands the request's connection back when it ends, and is bound to the
+    engine from then on (a closed session used again must not share the connection)."""
+
+    def _give_back(self) -> None:
+        lease = self.info.pop(_LEASE_KEY, None)
+        if lease is not None:
+            self.bind = lease.engine
+            lease.give_back()
 
     def close(self) -> None:
         try:
             super().close()
         finally:
-            lease = self.info.pop(_LEASE_KEY, None)
-            if lease is not None:
-                lease.give_back()
+            self._give_back()
+
+    def reset(self) -> None:
+        try:
+            super().reset()
+        finally:
+            self._give_back()
+
+    def invalidate(self) -> None:
+        try:
+            super().invalidate()
+        finally:
+            self._give_back()
 
 
 class RequestSessions(sessionmaker[Session]):
@@ -91,6 +126,8 @@ class RequestSessions(sessionmaker[Session]):
 @contextmanager
 def request_connection(engine: Engine) -> Iterator[None]:
     """Sessions made by :class:`RequestSessions` inside the block share one connection."""
+    if not event.contains(engine, "handle_error", _note_error):
+        event.listen(engine, "handle_error", _note_error)
     lease = _Lease(engine)
     token = _CURRENT.set(lease)
     try:
