@@ -17,12 +17,19 @@ from urllib.parse import urlsplit
 from bench.wrk import Measurement
 
 
+def _ready(_: int) -> int:
+    """Returns once a pool process has started and imported this module; the pause makes the
+    pool hand one such task to every process instead of several to the first one up."""
+    time.sleep(0.3)
+    return multiprocessing.current_process().pid or 0
+
+
 def _client(
-    args: tuple[str, list[tuple[str, bytes]], str, float, int, int],
+    args: tuple[str, list[tuple[str, bytes]], str, float, float, int, int],
 ) -> tuple[list[float], int, int]:
-    """One connection: POST the requests round robin (starting at its own slice) until the
-    deadline; latencies in seconds, errors, unexpected answers."""
-    base_url, requests, expect, deadline, index, connections = args
+    """One connection: from ``start`` POST the requests round robin (from its own slice) until
+    ``deadline``; latencies in seconds, errors, unexpected answers."""
+    base_url, requests, expect, start, deadline, index, connections = args
     parts = urlsplit(base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     connection = http.client.HTTPConnection(host, port, timeout=10)
@@ -30,6 +37,7 @@ def _client(
     errors = unexpected = 0
     marker = expect.encode()
     i = index * (len(requests) // connections)
+    time.sleep(max(0.0, start - time.monotonic()))
     while time.monotonic() < deadline:
         path, body = requests[i % len(requests)]
         i += 1
@@ -69,11 +77,16 @@ def run_pyload(
     """Drive ``base_url`` with ``connections`` processes for ``seconds``."""
     context = multiprocessing.get_context("spawn")  # no inherited engines or sockets
     with context.Pool(connections) as pool:
-        began = time.monotonic()
-        deadline = began + seconds
-        jobs = [(base_url, requests, expect, deadline, k, connections) for k in range(connections)]
-        results = pool.map(_client, jobs)
-        elapsed = time.monotonic() - began
+        # Every process started and imported before the clock starts; all begin together.
+        pool.map(_ready, range(connections), chunksize=1)
+        start = time.monotonic() + 0.5
+        deadline = start + seconds
+        jobs = [
+            (base_url, requests, expect, start, deadline, k, connections)
+            for k in range(connections)
+        ]
+        results = pool.map(_client, jobs, chunksize=1)
+    elapsed = float(seconds)
     latencies = sorted(value for values, _, _ in results for value in values)
     errors = sum(e for _, e, _ in results)
     unexpected = sum(u for _, _, u in results)

@@ -517,8 +517,9 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {name} | {w['rps']:.1f} | {w['ratio_to_raw_echo']:.3f} | {w['p50_ms']:.2f} "
             f"| {w['p99_ms']:.2f} | {w['errors']} | {w['unexpected']} |"
         )
-    lines += ["", "Not run:", ""]
-    lines += [f"- {name}: {why}" for name, why in results["not_run"].items()]
+    if results["not_run"]:
+        lines += ["", "Not run:", ""]
+        lines += [f"- {name}: {why}" for name, why in results["not_run"].items()]
     check = results.get("independent_generator")
     if check and check["workloads"]:
         lines += ["", "## Independent generator", "", check["generator"], ""]
