@@ -38,15 +38,18 @@ system-deps:
 # All workers of one `make run`/`make serve` share one secret (DeepLinks and portal forms are
 # verified by whichever worker gets the request); set BIPRO_SECRET_KEY to keep it across restarts.
 DEV_SECRET = $${BIPRO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+# WSDL addresses and DeepLinks name the address actually served (`make run PORT=8011`) unless
+# BIPRO_PUBLIC_BASE_URL says otherwise (a proxy in front).
+PUBLIC_URL = $${BIPRO_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
 
 run: install
 	$(BIN)/bipro-service db upgrade
 	$(BIN)/bipro-service demo-data
-	@$(BIN)/python -c "from bipro_service.entrypoints.wsgi import create_app; [print(s['norm'], s['url']) for s in create_app().service_list()]"
-	BIPRO_SECRET_KEY="$(DEV_SECRET)" $(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	@BIPRO_PUBLIC_BASE_URL="$(PUBLIC_URL)" $(BIN)/python -c "from bipro_service.entrypoints.wsgi import create_app; [print(s['norm'], s['url']) for s in create_app().service_list()]"
+	BIPRO_SECRET_KEY="$(DEV_SECRET)" BIPRO_PUBLIC_BASE_URL="$(PUBLIC_URL)" $(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 serve: install
-	BIPRO_SECRET_KEY="$(DEV_SECRET)" $(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	BIPRO_SECRET_KEY="$(DEV_SECRET)" BIPRO_PUBLIC_BASE_URL="$(PUBLIC_URL)" $(BIN)/bipro-service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 format: install
 	$(BIN)/ruff format bipro_service clients tests bench migrations/env.py
