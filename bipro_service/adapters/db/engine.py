@@ -78,12 +78,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions with per-principal scoping installed (see ``scoping.py``)."""
-    from bipro_service.adapters.db.request_connection import RequestSession, RequestSessions
+    from bipro_service.adapters.db.request_connection import request_sessions
     from bipro_service.adapters.db.scoping import install_scoping
 
-    factory = RequestSessions(
-        bind=engine, class_=RequestSession, expire_on_commit=False, future=True
-    )
+    factory = request_sessions(engine, expire_on_commit=False, future=True)
     install_scoping(factory)
     return factory
 

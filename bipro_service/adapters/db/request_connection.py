@@ -43,8 +43,6 @@ class _Lease:
             self.close()
             connection = self.connection = self.engine.connect()
             self.failed = False
-        if connection.in_transaction():  # never hand on a transaction
-            connection.rollback()
         self.in_use = True
         return connection
 
@@ -123,11 +121,17 @@ class RequestSessions(sessionmaker[Session]):
         return session
 
 
-@contextmanager
-def request_connection(engine: Engine) -> Iterator[None]:
-    """Sessions made by :class:`RequestSessions` inside the block share one connection."""
+def request_sessions(engine: Engine, **options: Any) -> RequestSessions:
+    """The engine's session factory; watches the engine for errors on a request's connection
+    (registered once here, not per request)."""
     if not event.contains(engine, "handle_error", _note_error):
         event.listen(engine, "handle_error", _note_error)
+    return RequestSessions(bind=engine, class_=RequestSession, **options)
+
+
+@contextmanager
+def request_connection(engine: Engine) -> Iterator[None]:
+    """Sessions made by :func:`request_sessions` inside the block share one connection."""
     lease = _Lease(engine)
     token = _CURRENT.set(lease)
     try:
