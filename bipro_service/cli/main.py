@@ -12,7 +12,6 @@ from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.engine import display_url
 from bipro_service.cli.startup import DatabaseErrors, check_database, check_database_url
 from bipro_service.config import Settings
-from bipro_service.domain.status import BiproError
 from bipro_service.entrypoints.runtime import Runtime
 
 
@@ -22,16 +21,6 @@ def main(ctx: click.Context) -> None:
     """bipro_service: the insurer's side of the BiPRO web services."""
     ctx.obj = Settings()
     check_database_url(ctx.obj)
-
-
-def _runtime(ctx: click.Context) -> Runtime:
-    settings: Settings = ctx.obj
-    return Runtime.from_settings(settings)
-
-
-def _fail(error: BiproError) -> None:
-    click.echo(f"error: {error.text}", err=True)
-    sys.exit(1)
 
 
 # -- database ------------------------------------------------------------------------------
@@ -114,7 +103,7 @@ def demo_data(ctx: click.Context, as_json: bool) -> None:
     """Load the demo/test-access data (idempotent) and print the test-access sheet."""
     from bipro_service.demo.loader import load_demo_data
 
-    runtime = _runtime(ctx)
+    runtime = Runtime.from_settings(ctx.obj)
     sheet = load_demo_data(runtime, utcnow())
     if as_json:
         click.echo(json.dumps(sheet, indent=2, ensure_ascii=False))

@@ -31,6 +31,7 @@ from bipro_service.entrypoints.soap.faults import (
 )
 from bipro_service.entrypoints.soap.message_security import MessageSecurity
 from bipro_service.entrypoints.soap.registry import MountedService, mount
+from bipro_service.entrypoints.web.http import source_address
 from bipro_service.entrypoints.web.portal import Portal
 from bipro_service.service_layer.audit import write_audit
 
@@ -106,7 +107,7 @@ class BiproApplication:
         rc = RequestContext(
             runtime=self.runtime,
             service=service.definition.name,
-            source_address=source_address(environ, settings),
+            source_address=source_address(environ, settings.trusted_proxies),
         )
         environ[ENVIRON_KEY] = rc
         try:
@@ -221,15 +222,6 @@ class BiproApplication:
                 "application/json",
             )
         return _respond(start_response, "200 OK", b'{"database": "ok"}', "application/json")
-
-
-def source_address(environ: Environ, settings: Settings) -> str | None:
-    """The caller's address; ``X-Forwarded-For`` only when the peer is a trusted proxy."""
-    peer = environ.get("REMOTE_ADDR")
-    forwarded = environ.get("HTTP_X_FORWARDED_FOR")
-    if forwarded and peer in settings.trusted_proxies:
-        return str(forwarded.split(",")[-1].strip())[:64]
-    return peer
 
 
 def _respond(

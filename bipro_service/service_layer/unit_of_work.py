@@ -39,6 +39,13 @@ class UnitOfWork:
         self._before_commit = before_commit
         self._after_commit = after_commit
 
+    @property
+    def business_day(self) -> date:
+        """The business day a scoped unit of work sees (always set with a principal)."""
+        if self.today is None:
+            raise ValueError("an unscoped unit of work has no business day")
+        return self.today
+
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         if self.principal is not None:

@@ -41,6 +41,8 @@ SIGNATURE_METHODS = frozenset(
     }
 )
 DIGESTS = frozenset({DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512})
+_SIGNATURE_URIS = frozenset(m.value for m in SIGNATURE_METHODS)
+_DIGEST_URIS = frozenset(d.value for d in DIGESTS)
 MAX_REFERENCES = 8
 _ID_NAMES = frozenset({"Id", "ID", "id"})
 
@@ -132,7 +134,7 @@ def _check_signed_info(signature: etree._Element) -> list[str]:
     if _one(signed_info, _q(DS, "CanonicalizationMethod"), "c14n").get("Algorithm") != EXC_C14N:
         raise SignatureRejected("canonicalization other than exclusive c14n")
     method = _one(signed_info, _q(DS, "SignatureMethod"), "SignatureMethod").get("Algorithm")
-    if method not in {m.value for m in SIGNATURE_METHODS}:
+    if method not in _SIGNATURE_URIS:
         raise SignatureRejected(f"signature method not allowed: {method}")
     if signature.find(_q(DS, "Object")) is not None:
         raise SignatureRejected("ds:Object not allowed")
@@ -148,7 +150,7 @@ def _check_signed_info(signature: etree._Element) -> list[str]:
         if len(transforms) > 1 or any(t.get("Algorithm") != EXC_C14N for t in transforms):
             raise SignatureRejected("transform other than exclusive c14n")
         digest = _one(reference, _q(DS, "DigestMethod"), "DigestMethod").get("Algorithm")
-        if digest not in {d.value for d in DIGESTS}:
+        if digest not in _DIGEST_URIS:
             raise SignatureRejected(f"digest not allowed: {digest}")
         ids.append(uri[1:])
     if len(set(ids)) != len(ids):

@@ -29,7 +29,8 @@ RESPONSE_LIFETIME = timedelta(minutes=5)
 _OWN_OUTPUT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
-def _wsu_time(moment: datetime) -> str:
+def wsu_time(moment: datetime) -> str:
+    """``wsu:Created``/``wsu:Expires``: UTC with ``Z`` (clients have time-zone bugs otherwise)."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -81,8 +82,8 @@ class ResponseSigner:
         body.set(f"{{{WSU}}}Id", body_id)
         security = etree.SubElement(header, f"{{{WSSE}}}Security", nsmap={"wsse": WSSE, "wsu": WSU})
         timestamp = etree.SubElement(security, f"{{{WSU}}}Timestamp", {f"{{{WSU}}}Id": ts_id})
-        etree.SubElement(timestamp, f"{{{WSU}}}Created").text = _wsu_time(now)
-        etree.SubElement(timestamp, f"{{{WSU}}}Expires").text = _wsu_time(now + RESPONSE_LIFETIME)
+        etree.SubElement(timestamp, f"{{{WSU}}}Created").text = wsu_time(now)
+        etree.SubElement(timestamp, f"{{{WSU}}}Expires").text = wsu_time(now + RESPONSE_LIFETIME)
         token = etree.SubElement(
             security,
             f"{{{WSSE}}}BinarySecurityToken",

@@ -18,6 +18,7 @@ from bipro_service.adapters.xml.wssig import SignatureRejected, VerifiedSignatur
 from bipro_service.adapters.xml.wssign import ResponseSigner
 from bipro_service.entrypoints.runtime import Runtime
 from bipro_service.entrypoints.soap.context import RequestContext
+from bipro_service.entrypoints.web.http import from_trusted_proxy
 from bipro_service.service_layer import replay
 from bipro_service.service_layer.certificates import firm_for_certificate
 
@@ -95,7 +96,7 @@ class MessageSecurity:
         header = environ.get(CLIENT_CERT_HEADER)
         if not header:
             return None
-        if environ.get("REMOTE_ADDR") not in self.runtime.settings.trusted_proxies:
+        if not from_trusted_proxy(environ, self.runtime.settings.trusted_proxies):
             raise CertificateRejected(
                 Rejection.UNTRUSTED, "client certificate header from an untrusted peer"
             )

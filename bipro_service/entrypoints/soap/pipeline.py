@@ -56,8 +56,7 @@ def resolve_operation(service: MountedService, envelope: Envelope, soap_action: 
     action = (soap_action or "").strip().strip('"').strip()
     if action:
         named = re.split(r"[/:#]", action)[-1]
-        known = set(service.operations.values())
-        if named in known and named != operation:
+        if named != operation and named in service.operations.values():
             raise MalformedRequest(
                 f"SOAPAction {named} widerspricht der Operation {operation} im Body."
             )

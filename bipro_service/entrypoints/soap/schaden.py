@@ -153,7 +153,7 @@ class SchadenService(BiproService):
                 request.Idempotenzschluessel,
                 content,
                 now=utcnow(),
-                business_day=uow.today or rc.runtime.business_day(),
+                business_day=uow.business_day,
             )
             if result.claim is not None:
                 _touch(rc, result.claim)

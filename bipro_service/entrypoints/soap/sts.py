@@ -20,6 +20,7 @@ from bipro_service.adapters.xml.wssecurity import (
     username_token,
 )
 from bipro_service.adapters.xml.wssig import SignaturePolicy
+from bipro_service.adapters.xml.wssign import wsu_time
 from bipro_service.domain.status import AccountLocked, BiproError, MeldungID
 from bipro_service.entrypoints.soap.base import BiproService, request_context
 from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, RequestContext
@@ -66,11 +67,6 @@ def parse_rst(element: etree._Element) -> RstRequest:
     if target is None:
         target = element.find(f"{{{WST}}}ValidateTarget")
     return RstRequest(request_type, token_type.strip() if token_type else None, target)
-
-
-def wsu_time(moment: datetime) -> str:
-    """UTC with ``Z``: clients have timezone bugs on token expiry otherwise."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class WrongRequestType(BiproError):

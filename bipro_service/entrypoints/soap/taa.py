@@ -104,7 +104,7 @@ class TAAService(BiproService):
                 taa_wire.applicant(request.Antragsteller),
                 request.Versicherungsbeginn,
                 now=utcnow(),
-                today=uow.today or rc.runtime.business_day(),
+                today=uow.business_day,
             )
             offer, quote = outcome.offer, outcome.quote
             if offer is None or quote is None or outcome.document is None:
@@ -147,7 +147,7 @@ class TAAService(BiproService):
                 principal,
                 request.Angebotsnummer,
                 now=utcnow(),
-                today=uow.today or rc.runtime.business_day(),
+                today=uow.business_day,
             )
             _touch_order(rc, outcome)
             status = make_status(rc, outcome.ok, outcome.meldungen)

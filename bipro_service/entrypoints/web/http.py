@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -127,10 +127,15 @@ def read_form(environ: Environ) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
-def source_address(environ: Environ, trusted_proxies: tuple[str, ...]) -> str | None:
-    """The caller's address; ``X-Forwarded-For`` only from a trusted proxy (as in ``wsgi``)."""
-    peer = environ.get("REMOTE_ADDR")
+def from_trusted_proxy(environ: Environ, trusted_proxies: Collection[str]) -> bool:
+    """The peer is one of ``BIPRO_TRUSTED_PROXIES``: only then are its forwarding headers
+    (``X-Forwarded-For``, the TLS client certificate) believed."""
+    return environ.get("REMOTE_ADDR") in trusted_proxies
+
+
+def source_address(environ: Environ, trusted_proxies: Collection[str]) -> str | None:
+    """The caller's address; ``X-Forwarded-For`` only from a trusted proxy."""
     forwarded = environ.get("HTTP_X_FORWARDED_FOR")
-    if forwarded and peer in trusted_proxies:
+    if forwarded and from_trusted_proxy(environ, trusted_proxies):
         return str(forwarded.split(",")[-1].strip())[:64]
-    return peer
+    return environ.get("REMOTE_ADDR")
