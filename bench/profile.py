@@ -12,7 +12,6 @@ import io
 import os
 import pstats
 import random
-import re
 import tempfile
 import time
 from datetime import timedelta
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import loader, signed
-from bench.run import STS, VERTRAG, get_data_body, login_body, status_ok
+from bench.run import STS, VERTRAG, get_data_body, identifier, login_body, status_ok
 from bipro_service.config import Settings
 from bipro_service.entrypoints.wsgi import create_app
 
@@ -110,10 +109,7 @@ def main() -> None:
         print(f"{contracts:,} contracts loaded in {report.seconds:.1f} s")
         key = signed.setup(settings, runtime)
         app = create_app(settings)
-        answer = call(app, STS, login_body(loader.LOGIN, loader.PASSWORD))
-        found = re.search(rb"Identifier>([^<]+)<", answer)
-        assert found is not None, answer[:500]
-        token = found.group(1).decode()
+        token = identifier(call(app, STS, login_body(loader.LOGIN, loader.PASSWORD)))
         numbers = rng.sample(range(contracts), min(contracts, calls + 1))
         plain = [get_data_body(token, loader.contract_number(i)) for i in numbers]
         profile(app, plain, "getData, token only", top)

@@ -52,7 +52,22 @@ TRANSFER = "/bipro/TransferService_2.6.1.1.0"
 TAA = "/bipro/TAAService_2.6.1.1.0"
 SCHADEN = "/bipro/SchadenService_2.6.1.1.0"
 GROWTH_CONTRACTS = 1_000_000
-NOT_RUN: dict[str, str] = {}
+
+
+def identifier(answer: bytes, status: int = 200) -> str:
+    """The token (``wsc:Identifier``) of an STS login's answer; RuntimeError without one."""
+    found = re.search(rb"Identifier>([^<]+)<", answer)
+    if status != 200 or found is None:
+        raise RuntimeError(f"login failed ({status}): {answer[:500]!r}")
+    return found.group(1).decode()
+
+
+def _line(result: Measurement) -> str:
+    """One measured workload: rate, latencies and failures."""
+    return (
+        f"{result.rps:8.1f} req/s  p50 {result.p50_ms:6.2f} ms  "
+        f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}  unexpected {result.unexpected}"
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -197,7 +212,7 @@ class Bench:
         self.signed_bodies = env_int("BENCH_SIGNED_BODIES", 3000)
         self.claim_bodies = env_int("BENCH_CLAIMS", 3000)
         self.firm_key: signed.FirmKey | None = None
-        self.not_run = dict(NOT_RUN)
+        self.not_run: dict[str, str] = {}
         self.workdir = workdir
         self.rng = random.Random(2026)  # noqa: S311  (picking contracts, not secrets)
         self.results: dict[str, Any] = {}
@@ -218,11 +233,7 @@ class Bench:
             workdir=self.workdir,
             name=slug,
         )
-        print(
-            f"    {result.rps:8.1f} req/s  p50 {result.p50_ms:6.2f} ms  "
-            f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}  unexpected {result.unexpected}",
-            flush=True,
-        )
+        print(f"    {_line(result)}", flush=True)
         return result
 
     def baselines(self) -> dict[str, Measurement]:
@@ -246,19 +257,12 @@ class Bench:
         result = run_pyload(
             url, requests, expect, seconds=self.seconds, connections=self.connections
         )
-        print(
-            f"    independent generator: {result.rps:8.1f} req/s  p50 {result.p50_ms:6.2f} ms  "
-            f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}  unexpected {result.unexpected}",
-            flush=True,
-        )
+        print(f"    independent generator: {_line(result)}", flush=True)
         self.cross_checked[name] = result
 
     def token(self, url: str) -> str:
         status, answer = servers.post(url, STS, login_body(loader.LOGIN, loader.PASSWORD))
-        found = re.search(rb"Identifier>([^<]+)<", answer)
-        if status != 200 or found is None:
-            raise RuntimeError(f"login failed ({status}): {answer[:500]!r}")
-        return found.group(1).decode()
+        return identifier(answer, status)
 
     def check(self, url: str, path: str, body: bytes, what: str) -> None:
         """One request before measuring: the workload must answer OK, not a fault."""
@@ -302,51 +306,49 @@ class Bench:
         out["getQuote"] = self.measure("getQuote", url, quote, "StatusID>OK<")
         return out
 
-    def signed_get_data(self, url: str, token: str) -> Measurement:
+    def _signed_workload(
+        self,
+        url: str,
+        name: str,
+        what: str,
+        requests: list[tuple[str, bytes]],
+        probes: int,
+        replays: str = "",
+    ) -> Measurement:
+        """Sign every request in advance, check that the first ``probes`` answer OK and signed,
+        measure the rest (each signature once; a note when the generator had to repeat)."""
         assert self.firm_key is not None
-        count = min(self.signed_bodies + 1, self.contracts)
-        numbers = self.rng.sample(range(self.contracts), count)
         began = time.perf_counter()
-        bodies = signed.sign_all(
-            [get_data_body(token, loader.contract_number(i)) for i in numbers],
-            self.firm_key,
-            timedelta(minutes=5),
-        )
-        print(f"  signed {count} getData requests in {time.perf_counter() - began:.1f} s")
-        status, answer = servers.post(url, VERTRAG, bodies[0])
-        if status != 200 or not status_ok(answer) or b"SignatureValue" not in answer:
-            raise RuntimeError(f"signed getData answers {status}: {answer[:800]!r}")
-        result = self.measure(
-            "getData, signed request + signed response",
-            url,
-            [(VERTRAG, body) for body in bodies[1:]],
-            "SignatureValue",
-        )
-        if result.requests > len(bodies) - 1:
+        bodies = signed.sign_all([b for _, b in requests], self.firm_key, timedelta(minutes=5))
+        print(f"  signed {len(bodies)} {what} requests in {time.perf_counter() - began:.1f} s")
+        signed_requests = [(path, body) for (path, _), body in zip(requests, bodies, strict=True)]
+        for path, body in signed_requests[:probes]:
+            status, answer = servers.post(url, path, body)
+            if status != 200 or not status_ok(answer) or b"SignatureValue" not in answer:
+                raise RuntimeError(f"signed {what} answers {status}: {answer[:800]!r}")
+        result = self.measure(name, url, signed_requests[probes:], "SignatureValue")
+        if result.requests > len(bodies) - probes:
             print(
-                f"    note: {result.requests} requests > {len(bodies) - 1} signed bodies: replays"
+                f"    note: {result.requests} requests > {len(bodies) - probes} signed bodies"
+                f"{replays}"
             )
         return result
+
+    def signed_get_data(self, url: str, token: str) -> Measurement:
+        count = min(self.signed_bodies + 1, self.contracts)
+        numbers = self.rng.sample(range(self.contracts), count)
+        requests = [(VERTRAG, get_data_body(token, loader.contract_number(i))) for i in numbers]
+        name = "getData, signed request + signed response"
+        return self._signed_workload(url, name, "getData", requests, 1, ": replays")
 
     def signed_transfer(self, url: str, token: str, ids: list[str], name: str) -> Measurement:
         """As listShipments + getShipment, every request signed in advance: identical bodies
         still carry distinct signatures (random ``wsu:Id`` of Body and Timestamp), so the
         replay cache accepts each once."""
-        assert self.firm_key is not None
         plain: list[tuple[str, bytes]] = []
         while len(plain) < self.signed_bodies:
             plain += self.transfer_requests(token, ids)
-        began = time.perf_counter()
-        bodies = signed.sign_all([b for _, b in plain], self.firm_key, timedelta(minutes=5))
-        print(f"  signed {len(bodies)} transfer requests in {time.perf_counter() - began:.1f} s")
-        for body in bodies[:2]:
-            status, answer = servers.post(url, TRANSFER, body)
-            if status != 200 or not status_ok(answer) or b"SignatureValue" not in answer:
-                raise RuntimeError(f"signed transfer answers {status}: {answer[:800]!r}")
-        result = self.measure(name, url, [(TRANSFER, b) for b in bodies[2:]], "SignatureValue")
-        if result.requests > len(bodies) - 2:
-            print(f"    note: {result.requests} requests > {len(bodies) - 2} signed bodies")
-        return result
+        return self._signed_workload(url, name, "transfer", plain, 2)
 
     def claims(self, url: str) -> Measurement:
         """Each request a new claim (own idempotency key): stored, assessed, letter posted."""

@@ -18,6 +18,11 @@ class Meldung:
     quelle: str | None = None
 
 
+def is_auth_code(meldung_id: str | None) -> bool:
+    """A MeldungID of authentication (009xx): no answer to the *content* of a request."""
+    return (meldung_id or "").startswith("009")
+
+
 class BiproFault(Exception):
     """A SOAP fault whose ``detail`` carries ``nachr:BiproException``."""
 

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from bipro_clients.errors import BiproFault
+from bipro_clients.errors import BiproFault, is_auth_code
 from bipro_clients.factory import ClientConfig
 from bipro_clients.sts import CertificateStsClient, StsClient, Token
 
@@ -51,7 +51,7 @@ def is_login_refusal(fault: BiproFault) -> bool:
     """An authentication fault of the STS (00960 wrong credentials, 00964 locked, 00966 initial
     password, 00905 no credentials …): logging in again with the same credentials cannot help
     and may lock the account."""
-    return (fault.meldung_id or "").startswith("009")
+    return is_auth_code(fault.meldung_id)
 
 
 class TokenSource:

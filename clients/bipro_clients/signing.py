@@ -8,16 +8,14 @@ from typing import Any
 
 from lxml import etree
 
-WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+from bipro_clients.namespaces import SOAP11_ENV, WSSE, WSU
 
 
 def security_header(envelope: etree._Element) -> etree._Element:
     """The envelope's ``wsse:Security`` header, created when missing (never a second one)."""
-    header = envelope.find(f"{{{SOAP_ENV}}}Header")
+    header = envelope.find(f"{{{SOAP11_ENV}}}Header")
     if header is None:
-        header = etree.Element(f"{{{SOAP_ENV}}}Header")
+        header = etree.Element(f"{{{SOAP11_ENV}}}Header")
         envelope.insert(0, header)
     security = header.find(f"{{{WSSE}}}Security")
     if security is None:

@@ -13,10 +13,9 @@ from zeep.wsse.username import UsernameToken
 
 from bipro_clients.errors import BiproFault
 from bipro_clients.factory import ClientConfig, make_client
+from bipro_clients.namespaces import WSC
 from bipro_clients.signing import security_header
 
-WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSC = "http://schemas.xmlsoap.org/ws/2005/02/sc"
 WST = "http://schemas.xmlsoap.org/ws/2005/02/trust"
 SCT = "http://schemas.xmlsoap.org/ws/2005/02/sc/sct"
 ISSUE = f"{WST}/Issue"

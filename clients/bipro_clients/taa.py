@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bipro_clients.services import Answer, _answer, _TokenService
+from bipro_clients.services import Answer, _answer, _bytes, _TokenService
 
 TAA = "TAAService_2.6.1.1.0"
 
@@ -112,10 +111,6 @@ class Vertragsabschluss:
     withdrawal_until: date
     document: bytes | None
     shipment_id: str | None
-
-
-def _bytes(value: Any) -> bytes:
-    return value if isinstance(value, bytes) else base64.b64decode(value)
 
 
 class TaaClient(_TokenService):

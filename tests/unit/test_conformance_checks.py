@@ -191,3 +191,41 @@ def test_the_run_logs_its_token_out_at_the_end() -> None:
     probe = Case("probe", "t", lambda c: Outcome("e", c.token(), True))
     (result,) = run_suite(ctx, [probe])
     assert result.observed == "bipro:t" and cancelled == [token]
+
+
+def test_the_certificate_case_logs_out_at_the_certificate_sts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bipro_clients.conformance import cases_security
+    from bipro_clients.factory import ClientConfig
+
+    issued = datetime(2030, 1, 1, tzinfo=UTC)
+    token = Token("bipro:x509", issued, issued + timedelta(minutes=5))
+    calls: list[tuple[str, Any]] = []
+
+    class CertificateSts:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def login(self) -> Token:
+            calls.append(("login", None))
+            return token
+
+        def cancel(self, cancelled: Token) -> None:
+            calls.append(("certificate cancel", cancelled))
+
+    class PasswordSts:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def cancel(self, cancelled: Token) -> None:
+            calls.append(("password cancel", cancelled))
+
+    monkeypatch.setattr(cases_security, "CertificateStsClient", CertificateSts)
+    monkeypatch.setattr(cases_security, "StsClient", PasswordSts)
+    monkeypatch.setattr(cases_security, "_scoping", lambda ctx, token, signing: ("seen", True))
+    config = ClientConfig(client_cert=("c.pem", "k.pem"))
+    ctx = context_from_sheet("http://x", sample_sheet(), config=config)
+    outcome = cases_security.x509_login(ctx)
+    assert outcome.passed
+    assert calls == [("login", None), ("certificate cancel", token)]

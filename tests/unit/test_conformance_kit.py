@@ -42,7 +42,7 @@ def test_the_default_login_is_a_portfolio_user_of_the_first_firm() -> None:
     assert ctx.other_contracts == ["VAL-T2"] and ctx.own_shipments == ["s-T1"]
     assert ctx.allow_writes
     assert ctx.no_portfolio_user == Credentials("one.tarif", "c")
-    assert ctx.lockout_user is None and not ctx.allow_lockout  # only when asked
+    assert ctx.lockout_user is None  # only when asked
 
 
 def test_a_login_of_the_second_firm_swaps_the_roles() -> None:

@@ -37,10 +37,16 @@ def list_shipments_scoped(ctx: Context) -> Outcome:
     return Outcome(expected, observed, bool(own) and not foreign)
 
 
+def _own_listed(ctx: Context) -> list[str]:
+    """The own firm's sheet shipments that are listed, in the listing's order."""
+    own = set(ctx.own_shipments)
+    return [s for s in listed(ctx) if s in own]
+
+
 @case("get_shipment_own", "getShipment of an own shipment: OK with files", needs_sheet=True)
 def get_shipment_own(ctx: Context) -> Outcome:
     expected = "OK, the Lieferung with its ID and at least one file"
-    candidates = [s for s in listed(ctx) if s in set(ctx.own_shipments)]
+    candidates = _own_listed(ctx)
     if not candidates:
         return Outcome(expected, "no shipment of the sheet listed (all acknowledged?)", False)
     answer = ctx.transfer().get_shipment(candidates[0])
@@ -74,7 +80,7 @@ def acknowledge_semantics(ctx: Context) -> Outcome:
     expected = "ack OK; repeated ack OK or 04002; getShipment NOK 04002; no longer listed"
     if not ctx.allow_writes:
         return skip(expected, "writes not allowed for this login (not on the sheet)")
-    candidates = [s for s in listed(ctx) if s in set(ctx.own_shipments)]
+    candidates = _own_listed(ctx)
     if not candidates:
         return Outcome(expected, "no listed shipment of the sheet's test firm left", False)
     shipment = candidates[-1]

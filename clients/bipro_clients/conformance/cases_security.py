@@ -19,7 +19,8 @@ from lxml import etree
 from bipro_clients.conformance.context import Context, Outcome, case, skip
 from bipro_clients.conformance.wire import DS, describe, expect_bipro_fault, last_response
 from bipro_clients.errors import NACHR, BiproFault
-from bipro_clients.signing import WSSE, WsseChain
+from bipro_clients.namespaces import WSSE
+from bipro_clients.signing import WsseChain
 from bipro_clients.sts import CertificateStsClient, StsClient, Token
 
 #: Seconds waited beyond a token's lifetime (second-precision times, a slow worker).
@@ -59,11 +60,12 @@ def x509_login(ctx: Context) -> Outcome:
     how = "signed request" if signing is not None else "TLS client certificate"
     if ctx.signing is not None:
         how += f" ({_certificate_summary(ctx.signing.cert_file)})"
-    token = CertificateStsClient(ctx.base, ctx.config, signing=signing).login()
+    sts = CertificateStsClient(ctx.base, ctx.config, signing=signing)
+    token = sts.login()
     try:
         observed, passed = _scoping(ctx, token, signing)
     finally:
-        StsClient(ctx.base, ctx.config).cancel(token)
+        sts.cancel(token)
     passed = passed and token.created < token.expires
     return Outcome(expected, f"{how}: token until {token.expires:%H:%M:%SZ}; {observed}", passed)
 

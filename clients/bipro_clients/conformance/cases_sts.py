@@ -11,7 +11,6 @@ from zeep.wsse.username import UsernameToken
 
 from bipro_clients.conformance.context import Context, Outcome, case
 from bipro_clients.conformance.wire import (
-    SOAP11_ENV,
     TRANSFER_PATH,
     UTC_Z,
     describe,
@@ -25,6 +24,7 @@ from bipro_clients.conformance.wire import (
     transfer_body,
 )
 from bipro_clients.errors import NACHR, BiproFault
+from bipro_clients.namespaces import SOAP11_ENV
 from bipro_clients.sts import ISSUE, SCT, StsClient, parse_utc
 
 MIN_TOKEN_BITS = 128

@@ -112,10 +112,6 @@ class Context:
     _http: requests.Session | None = field(default=None, repr=False)
 
     @property
-    def allow_lockout(self) -> bool:
-        return self.lockout_user is not None
-
-    @property
     def base(self) -> str:
         return self.endpoint.rstrip("/")
 

@@ -12,9 +12,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from bipro_clients.namespaces import WSC, WSSE
+
 ZEEP_TRANSPORT_LOGGER = "zeep.transports"
-WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSC = "http://schemas.xmlsoap.org/ws/2005/02/sc"
 MASK = "***"
 #: Elements whose text is a secret: passwords and security context tokens (in the header, in
 #: a login's answer, in Validate/CancelTarget). Certificates (BinarySecurityToken) are public.

@@ -10,11 +10,10 @@ from lxml import etree
 
 from bipro_clients.conformance.context import Context, Outcome
 from bipro_clients.conformance.recorder import parse_xml
-from bipro_clients.errors import NACHR, BiproFault
+from bipro_clients.errors import NACHR, BiproFault, is_auth_code
+from bipro_clients.namespaces import SOAP11_ENV, WSC, WSSE
 from bipro_clients.services import Answer
-from bipro_clients.sts import WSC, WSSE
 
-SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 TRANSFER_NS = "http://www.bipro.net/namespace/transfer"
 TRANSFER_PATH = "/bipro/TransferService_2.6.1.1.0"
@@ -38,19 +37,13 @@ def describe_fault(fault: BiproFault) -> str:
 parse = parse_xml
 
 
-def is_auth_code(meldung_id: str | None) -> bool:
-    """A MeldungID of authentication (009xx): no answer to the *content* of a request."""
-    return (meldung_id or "").startswith("009")
-
-
 def fault_parts(text: str) -> tuple[str, str | None] | None:
     """(faultcode without prefix, MeldungID) of a SOAP 1.1 fault answer; None otherwise."""
     root = parse(text)
     fault = root.find(f".//{{{SOAP11_ENV}}}Fault") if root is not None else None
     if root is None or fault is None:
         return None
-    code = (fault.findtext("faultcode") or "").strip().rsplit(":", 1)[-1]
-    return code, root.findtext(f".//{{{NACHR}}}MeldungID")
+    return faultcode(fault.findtext("faultcode") or ""), root.findtext(f".//{{{NACHR}}}MeldungID")
 
 
 def fault_of(status: int, text: str) -> str | None:
