@@ -13,16 +13,13 @@ from bipro_service.adapters.db.models import BrokerFirm, Contract, Customer, Shi
 from bipro_service.adapters.db.models import ShipmentDocument as Doc
 from bipro_service.adapters.pdf import Document, render_document
 from bipro_service.demo.portfolio import ChangedCustomer, FirmPortfolio
+from bipro_service.domain.tariff.labels import PAYMENT_LABELS
 from bipro_service.service_layer.post import DEFAULT_AVAILABLE_DAYS, PostedFile, post_shipment
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
 INSURER = ("Valoren Versicherung AG (Demo)", "Vermittlerservice", "Musterstraße 1, 50667 Köln")
-_PAYMENT = {
-    "annual": "jährlich",
-    "semi_annual": "halbjährlich",
-    "quarterly": "vierteljährlich",
-    "monthly": "monatlich",
-}
+#: Keyed by the stored text of the payment mode.
+_PAYMENT = {mode.value: label for mode, label in PAYMENT_LABELS.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,16 @@ class Meldung:
     identifikationsnummer: str | None = None
 
 
+def hinweis(meldung_id: MeldungID, text: str) -> Meldung:
+    """A notice (``Hinweis``): the request went through."""
+    return Meldung(MeldungArt.HINWEIS, meldung_id, text)
+
+
+def fehler(meldung_id: MeldungID, text: str, quelle: str | None = None) -> Meldung:
+    """An error (``Fehler``), with the request field it is about when there is one."""
+    return Meldung(MeldungArt.FEHLER, meldung_id, text, quelle)
+
+
 class BiproError(Exception):
     """Root of every error answered as a BiPRO fault.
 

@@ -42,12 +42,13 @@ class AuditEntry:
     detail: str | None = None
 
 
-_FIELDS = tuple(AuditEntry.__dataclass_fields__)
+#: The content fields of a record, in the order the digest and the chain check read them.
+ENTRY_FIELDS = tuple(AuditEntry.__dataclass_fields__)
 
 
 def record_digest(seq: int, prev_hash: str, content: dict[str, Any]) -> str:
     """SHA-256 over the previous hash, the sequence number and the canonical content."""
-    values = {name: content[name] for name in _FIELDS}
+    values = {name: content[name] for name in ENTRY_FIELDS}
     values["occurred_at"] = values["occurred_at"].isoformat()
     canonical = json.dumps(
         [seq, prev_hash, values], sort_keys=True, separators=(",", ":"), ensure_ascii=False

@@ -11,10 +11,14 @@ from sqlalchemy import delete, func, select, update
 
 from bipro_service.adapters.db.audit_models import AuditChainHead, AuditPurgePermit, AuditRecord
 from bipro_service.domain.status import AdminError
-from bipro_service.service_layer.audit import HEAD_ID, AuditEntry, add_audit, record_digest
+from bipro_service.service_layer.audit import (
+    ENTRY_FIELDS,
+    HEAD_ID,
+    AuditEntry,
+    add_audit,
+    record_digest,
+)
 from bipro_service.service_layer.unit_of_work import UnitOfWork
-
-_ENTRY_FIELDS = tuple(AuditEntry.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,7 @@ class VerifyResult:
 
 
 def _content(record: AuditRecord) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in _ENTRY_FIELDS}
+    return {name: getattr(record, name) for name in ENTRY_FIELDS}
 
 
 def verify_chain(uow: UnitOfWork, batch: int = 2000) -> VerifyResult:

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from bipro_service.adapters.db.models import BrokerFirm, FirmCertificate, SecurityToken
+from bipro_service.adapters.db.models import BrokerFirm, FirmCertificate
 from bipro_service.adapters.x509.errors import CertificateRejected, Rejection
 from bipro_service.adapters.x509.trust import TrustStore, fingerprint, load_certificate
 from bipro_service.domain.status import AccountLocked, AdminError
 from bipro_service.service_layer.admin import Actor, audit_admin_action
 from bipro_service.service_layer.principal import AuthMethod
+from bipro_service.service_layer.tokens import revoke_firm_tokens
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
 _TEXT_LIMIT = 500
@@ -119,15 +120,7 @@ def unregister_certificate(
     firm = row.firm
     # Tokens do not record which certificate issued them: end all certificate sessions of the
     # firm, the safe side (its other certificates simply log in again).
-    uow.session.execute(
-        update(SecurityToken)
-        .where(
-            SecurityToken.firm_id == firm.id,
-            SecurityToken.auth_method == AuthMethod.CERTIFICATE.value,
-            SecurityToken.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-    )
+    revoke_firm_tokens(uow.session, firm.id, now, AuthMethod.CERTIFICATE)
     audit_admin_action(
         uow, actor, "unregisterCertificate", now, firm=firm.vermittlernummer, certificate=digest
     )

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from bipro_service.adapters.db.claims_models import Claim, ClaimDocument, ClaimItem
 from bipro_service.adapters.db.models import Contract, Customer
@@ -30,6 +30,8 @@ from bipro_service.domain.claims.notification import (
 )
 from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, NotFound
 from bipro_service.service_layer.claim_letter import acknowledgement_pdf
+from bipro_service.service_layer.deeplink_views import customer_name
+from bipro_service.service_layer.portfolio import find_contract
 from bipro_service.service_layer.post import PostedFile, post_shipment
 from bipro_service.service_layer.principal import Principal
 from bipro_service.service_layer.unit_of_work import UnitOfWork
@@ -88,7 +90,7 @@ def submit(
     existing = _by_key(uow, principal.firm_id, idempotency_key)
     if existing is not None:
         return _repeated(existing, digest)
-    contract = _contract(uow, n.contract_number)
+    contract = find_contract(uow, n.contract_number)
     if contract is None:
         missing = NotFound(
             f"Vertrag {n.contract_number} nicht gefunden.",
@@ -206,17 +208,8 @@ def _conflict() -> Meldung:
     )
 
 
-def _contract(uow: UnitOfWork, number: str) -> Contract | None:
-    return uow.session.scalar(
-        select(Contract)
-        .options(joinedload(Contract.customer))
-        .where(Contract.versicherungsscheinnummer == number[:30])
-    )
-
-
 def _name(customer: Customer) -> str:
-    person = " ".join(p for p in (customer.first_name, customer.last_name) if p)
-    return customer.company_name or person or customer.partnernummer
+    return customer_name(customer) or customer.partnernummer
 
 
 def _claim(

@@ -139,9 +139,7 @@ class IssuedLink:
 
 def find_customer(uow: UnitOfWork, partnernummer: str) -> Customer:
     """A customer the caller's firm serves today; 01101 when unknown *or* not served."""
-    customer = uow.session.scalar(
-        select(Customer).where(Customer.partnernummer == partnernummer[:20])
-    )
+    customer = uow.repos.customer_by_number(partnernummer[:20])
     if customer is None:
         raise NotFound(
             f"Partner {partnernummer[:20]} nicht gefunden.",

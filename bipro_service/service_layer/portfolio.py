@@ -31,13 +31,18 @@ def require_portfolio_rights(principal: Principal) -> None:
         )
 
 
-def get_contract(uow: UnitOfWork, versicherungsscheinnummer: str) -> Contract:
-    """The contract with its customer; 01101 when unknown *or* not served by the caller's firm."""
-    contract = uow.session.scalar(
+def find_contract(uow: UnitOfWork, versicherungsscheinnummer: str) -> Contract | None:
+    """The contract with its customer; None when unknown *or* not served by the caller's firm."""
+    return uow.session.scalar(
         select(Contract)
         .options(joinedload(Contract.customer))
         .where(Contract.versicherungsscheinnummer == versicherungsscheinnummer[:30])
     )
+
+
+def get_contract(uow: UnitOfWork, versicherungsscheinnummer: str) -> Contract:
+    """The contract with its customer; 01101 when unknown *or* not served by the caller's firm."""
+    contract = find_contract(uow, versicherungsscheinnummer)
     if contract is None:
         raise NotFound(
             f"Vertrag {versicherungsscheinnummer[:30]} nicht gefunden.",

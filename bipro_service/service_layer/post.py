@@ -19,6 +19,7 @@ from bipro_service.adapters.db.models import (
     ShipmentDocument,
 )
 from bipro_service.adapters.db.scoping import served_customers
+from bipro_service.domain.filenames import is_safe_filename
 from bipro_service.domain.status import BiproError, MeldungID
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
@@ -171,14 +172,7 @@ def _check_files(files: Sequence[PostedFile]) -> None:
     for file in files:
         name = file.filename
         # MVPs save files under this name: no paths, no control characters.
-        if (
-            not name
-            or len(name) > _MAX_FILENAME
-            or PurePath(name).name != name
-            or "\\" in name
-            or name in (".", "..")
-            or not name.isprintable()
-        ):
+        if not is_safe_filename(name, _MAX_FILENAME):
             raise PostError(f"Ungültiger Dateiname {name!r}.", quelle="Dateiname")
         if not file.data:
             raise PostError(f"Die Datei {name} ist leer.", quelle="Daten")

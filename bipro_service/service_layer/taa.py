@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from bipro_service.adapters.db.models import Customer
-from bipro_service.domain.status import Meldung, MeldungArt, MeldungID
+from bipro_service.domain.status import Meldung, MeldungID, fehler
 from bipro_service.domain.tariff import Assessment, QuoteRequest, TariffCatalogue, calculate
 from bipro_service.domain.tariff.loader import packaged_catalogue
 
@@ -37,14 +37,6 @@ def use_tariffs(catalogue: TariffCatalogue | None) -> None:
 def quote(request: QuoteRequest, today: date) -> Assessment:
     """``request`` priced with the tariff valid on ``today``."""
     return calculate(tariffs().current(today), request)
-
-
-def success(meldung_id: MeldungID, text: str) -> Meldung:
-    return Meldung(MeldungArt.HINWEIS, meldung_id, text)
-
-
-def failure(meldung_id: MeldungID, text: str, quelle: str | None = None) -> Meldung:
-    return Meldung(MeldungArt.FEHLER, meldung_id, text, quelle)
 
 
 _LIMITS = {
@@ -78,7 +70,7 @@ class Applicant:
         if self.partnernummer:
             if details:
                 return [
-                    failure(
+                    fehler(
                         MeldungID.INCOMPLETE_DATA,
                         "Antragsteller: entweder Partnernummer oder Name und Anschrift angeben.",
                         "Antragsteller",
@@ -97,7 +89,7 @@ class Applicant:
                 ([f"es fehlen {', '.join(problems)}"] if problems else [])
                 + ([f"zu lang: {', '.join(too_long)}"] if too_long else [])
             )
-            return [failure(MeldungID.INCOMPLETE_DATA, text + ".", "Antragsteller")]
+            return [fehler(MeldungID.INCOMPLETE_DATA, text + ".", "Antragsteller")]
         return []
 
     @property

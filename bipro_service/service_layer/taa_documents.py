@@ -17,6 +17,7 @@ from bipro_service.domain.tariff import (
 )
 from bipro_service.domain.tariff.labels import (
     CLAUSE_LABELS,
+    DECLARATION_PERIOD_LABELS,
     PAYMENT_LABELS,
     TRANSPORT_LABELS,
     VALUABLES_LABELS,
@@ -26,12 +27,6 @@ from bipro_service.domain.valoren import Clause, PaymentMode
 from bipro_service.service_layer.taa import Applicant
 
 SENDER = ("Valoren Versicherung AG (Demo)", "Vermittlerservice", "Musterstraße 1, 50667 Köln")
-_PERIODS = {
-    "monthly": "monatlich",
-    "quarterly": "vierteljährlich",
-    "semi_annual": "halbjährlich",
-    "annual": "jährlich",
-}
 
 
 def cover_text(request: QuoteRequest) -> str:
@@ -39,7 +34,7 @@ def cover_text(request: QuoteRequest) -> str:
     if terms is None:
         return "Einzeltransport"
     if terms.declaration is Declaration.SUMMARY:
-        period = _PERIODS[terms.period.value] if terms.period else ""
+        period = DECLARATION_PERIOD_LABELS[terms.period] if terms.period else ""
         return f"Laufende Versicherung, summarische Anmeldung ({period} im Nachhinein)"
     return "Laufende Versicherung, Einzelanmeldung"
 

@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from bipro_service.adapters.db.models import Customer, TaaOffer
 from bipro_service.domain import offer as offer_rules
-from bipro_service.domain.status import Meldung, MeldungArt, MeldungID
+from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, fehler
 from bipro_service.domain.tariff import Quote, QuoteRequest, calculate
 from bipro_service.domain.tariff.snapshot import quote_to_dict, request_to_dict
 from bipro_service.service_layer.post import PostedFile, post_shipment
 from bipro_service.service_layer.principal import Principal
-from bipro_service.service_layer.taa import OFFER_CATEGORY, Applicant, failure, tariffs
+from bipro_service.service_layer.taa import OFFER_CATEGORY, Applicant, tariffs
 from bipro_service.service_layer.taa_documents import offer_pdf
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
@@ -57,7 +57,7 @@ def _begin_errors(begin: date, today: date) -> list[Meldung]:
         text = "Der Versicherungsbeginn darf höchstens ein Jahr in der Zukunft liegen."
     else:
         return []
-    return [failure(MeldungID.INCOMPLETE_DATA, text, "Versicherungsbeginn")]
+    return [fehler(MeldungID.INCOMPLETE_DATA, text, "Versicherungsbeginn")]
 
 
 def _customer(
@@ -72,7 +72,7 @@ def _customer(
     text = f"Kunde {applicant.partnernummer[:20]} nicht gefunden."
     if not principal.portfolio_rights:
         text += " Ohne Bestandsrechte sind nur Angebote für neue Antragsteller möglich."
-    return None, [failure(MeldungID.OBJECT_NOT_FOUND, text, "Antragsteller/Partnernummer")]
+    return None, [fehler(MeldungID.OBJECT_NOT_FOUND, text, "Antragsteller/Partnernummer")]
 
 
 def create_offer(

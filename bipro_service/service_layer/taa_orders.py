@@ -29,7 +29,7 @@ from bipro_service.adapters.db.models import (
     TaaOrder,
 )
 from bipro_service.domain import offer as offer_rules
-from bipro_service.domain.status import Meldung, MeldungID
+from bipro_service.domain.status import Meldung, MeldungID, fehler, hinweis
 from bipro_service.domain.tariff import Quote, QuoteRequest
 from bipro_service.domain.tariff.snapshot import quote_from_dict, request_from_dict
 from bipro_service.domain.valoren import Clause
@@ -39,8 +39,6 @@ from bipro_service.service_layer.taa import (
     POLICY_CATEGORY,
     PRODUCT,
     Applicant,
-    failure,
-    success,
 )
 from bipro_service.service_layer.taa_documents import policy_pdf
 from bipro_service.service_layer.taa_offers import offer_of_firm
@@ -74,7 +72,7 @@ def place_order(
     if offer is None:
         return OrderOutcome(
             [
-                failure(
+                fehler(
                     MeldungID.OBJECT_NOT_FOUND,
                     f"Angebot {number[:20]} nicht gefunden.",
                     "Angebotsnummer",
@@ -87,7 +85,7 @@ def place_order(
     if offer_rules.is_expired(offer.valid_until, today):
         return OrderOutcome(
             [
-                failure(
+                fehler(
                     MeldungID.OFFER_EXPIRED,
                     f"Angebot {offer.offer_number} war bis {offer.valid_until:%d.%m.%Y} gültig; "
                     "bitte ein neues Angebot einholen.",
@@ -128,7 +126,7 @@ def _repeated(uow: UnitOfWork, offer: TaaOffer, order: TaaOrder) -> OrderOutcome
     if contract is None:
         return OrderOutcome(
             [
-                failure(
+                fehler(
                     MeldungID.OFFER_ALREADY_ORDERED,
                     f"Angebot {offer.offer_number} wurde bereits beantragt.",
                     "Angebotsnummer",
@@ -142,7 +140,7 @@ def _repeated(uow: UnitOfWork, offer: TaaOffer, order: TaaOrder) -> OrderOutcome
         f"Vertrag {contract.versicherungsscheinnummer}; es wurde kein weiterer Vertrag angelegt."
     )
     return OrderOutcome(
-        [success(MeldungID.ORDER_REPEATED, text)],
+        [hinweis(MeldungID.ORDER_REPEATED, text)],
         offer,
         order,
         contract,
@@ -160,7 +158,7 @@ def _order(
         if customer is None:  # changed broker or blocked since the offer (scoped away)
             return OrderOutcome(
                 [
-                    failure(
+                    fehler(
                         MeldungID.OBJECT_NOT_FOUND,
                         f"Kunde {applicant.partnernummer} wird von Ihnen nicht mehr betreut.",
                         "Angebotsnummer",
@@ -183,7 +181,7 @@ def _order(
     if begin < today:
         begin = today
         meldungen.append(
-            success(
+            hinweis(
                 MeldungID.TARIFF_NOTICE,
                 f"Der angebotene Versicherungsbeginn {offer.begin:%d.%m.%Y} ist vorbei; "
                 f"Versicherungsschutz besteht ab heute, {today:%d.%m.%Y}.",
@@ -246,7 +244,7 @@ def _order(
         is_test=is_test,
     )
     order.shipment_id = shipment.id
-    accepted = success(
+    accepted = hinweis(
         MeldungID.ORDER_ACCEPTED,
         f"Antrag angenommen: Vertrag {contract.versicherungsscheinnummer}, Widerrufsfrist bis "
         f"{withdrawal:%d.%m.%Y}.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from bipro_service.adapters.db.models import BrokerFirm, SecurityToken, User, UserState
@@ -118,27 +118,28 @@ def authenticate(session: Session, settings: Settings, identifier: str, now: dat
 
 def cancel_token(session: Session, identifier: str, now: datetime) -> bool:
     """Revoke a token (WS-Trust Cancel). True when it was live."""
-    result = session.execute(
-        update(SecurityToken)
-        .where(
-            SecurityToken.token_hash == secret_hash(identifier), SecurityToken.revoked_at.is_(None)
-        )
-        .values(revoked_at=now)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(_revoke(session, now, SecurityToken.token_hash == secret_hash(identifier)))
 
 
 def revoke_user_tokens(session: Session, user_id: int, now: datetime) -> None:
-    session.execute(
-        update(SecurityToken)
-        .where(SecurityToken.user_id == user_id, SecurityToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    _revoke(session, now, SecurityToken.user_id == user_id)
 
 
-def revoke_firm_tokens(session: Session, firm_id: int, now: datetime) -> None:
-    session.execute(
+def revoke_firm_tokens(
+    session: Session, firm_id: int, now: datetime, method: AuthMethod | None = None
+) -> None:
+    """Revoke the firm's live tokens; with ``method`` only those issued by that login."""
+    conditions = [SecurityToken.firm_id == firm_id]
+    if method is not None:
+        conditions.append(SecurityToken.auth_method == method.value)
+    _revoke(session, now, *conditions)
+
+
+def _revoke(session: Session, now: datetime, *conditions: ColumnElement[bool]) -> int:
+    """Revoke the live tokens that meet ``conditions``; the number revoked."""
+    result = session.execute(
         update(SecurityToken)
-        .where(SecurityToken.firm_id == firm_id, SecurityToken.revoked_at.is_(None))
+        .where(*conditions, SecurityToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    return int(result.rowcount)  # type: ignore[attr-defined]

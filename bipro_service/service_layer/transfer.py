@@ -14,7 +14,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from bipro_service.adapters.db.models import Contract, Customer, Shipment, ShipmentDocument
-from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, Outcome
+from bipro_service.domain.status import MeldungID, Outcome, fehler, hinweis
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
 _CATEGORY = re.compile(r"\d{9}\Z")
@@ -45,14 +45,6 @@ class ShipmentView:
     partnernummer: str | None = None
     versicherungsscheinnummer: str | None = None
     documents: list[DocumentView] = field(default_factory=list)
-
-
-def _hinweis(code: MeldungID, text: str) -> Meldung:
-    return Meldung(MeldungArt.HINWEIS, code, text)
-
-
-def _fehler(code: MeldungID, text: str, quelle: str | None = None) -> Meldung:
-    return Meldung(MeldungArt.FEHLER, code, text, quelle)
 
 
 def _view(
@@ -123,7 +115,7 @@ def list_shipments(
         return Outcome(
             ok=False,
             meldungen=[
-                _fehler(
+                fehler(
                     MeldungID.CATEGORY_NOT_SUPPORTED,
                     "KategorieDerLieferung muss ein neunstelliger Code sein.",
                     "KategorieDerLieferung",
@@ -145,10 +137,10 @@ def list_shipments(
     views = [_view(shipment, refs, has_files=bool(files)) for shipment, files in rows]
     if not views:
         return Outcome(
-            meldungen=[_hinweis(MeldungID.NO_SHIPMENTS, "Keine Lieferungen vorhanden.")]
+            meldungen=[hinweis(MeldungID.NO_SHIPMENTS, "Keine Lieferungen vorhanden.")]
         ), []
     return Outcome(
-        meldungen=[_hinweis(MeldungID.TRANSFER_OK, f"{len(views)} Lieferung(en).")]
+        meldungen=[hinweis(MeldungID.TRANSFER_OK, f"{len(views)} Lieferung(en).")]
     ), views
 
 
@@ -181,7 +173,7 @@ def _unknown(shipment_id: str) -> Outcome:
     return Outcome(
         ok=False,
         meldungen=[
-            _fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:40]}.", "ID")
+            fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:40]}.", "ID")
         ],
     )
 
@@ -197,18 +189,18 @@ def get_shipment(
         return Outcome(
             ok=False,
             meldungen=[
-                _fehler(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung ist bereits quittiert.", "ID")
+                fehler(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung ist bereits quittiert.", "ID")
             ],
         ), None
     if shipment.available_until <= now:
         return Outcome(
             ok=False,
             meldungen=[
-                _fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")
+                fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")
             ],
         ), None
     view = _view(shipment, _references(uow, [shipment]), _contents(uow, shipment))
-    return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, "Lieferung geliefert.")]), view
+    return Outcome(meldungen=[hinweis(MeldungID.TRANSFER_OK, "Lieferung geliefert.")]), view
 
 
 def acknowledge_shipment(
@@ -221,13 +213,13 @@ def acknowledge_shipment(
     view = _view(shipment, _references(uow, [shipment]))
     if shipment.acknowledged_at is not None:
         return Outcome(
-            meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]
+            meldungen=[hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]
         ), view
     if shipment.available_until <= now:
         return Outcome(
             ok=False,
             meldungen=[
-                _fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")
+                fehler(MeldungID.AVAILABILITY_PASSED, "Lieferung ist nicht mehr verfügbar.", "ID")
             ],
         ), view
     done = uow.session.execute(
@@ -237,6 +229,6 @@ def acknowledge_shipment(
     )
     if not done.rowcount:  # type: ignore[attr-defined]
         return Outcome(
-            meldungen=[_hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]
+            meldungen=[hinweis(MeldungID.ALREADY_ACKNOWLEDGED, "Lieferung war bereits quittiert.")]
         ), view
-    return Outcome(meldungen=[_hinweis(MeldungID.TRANSFER_OK, "Lieferung quittiert.")]), view
+    return Outcome(meldungen=[hinweis(MeldungID.TRANSFER_OK, "Lieferung quittiert.")]), view

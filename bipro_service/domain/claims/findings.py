@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from bipro_service.domain.status import Meldung, MeldungArt, MeldungID
 
-CENT = Decimal("0.01")
+# Money in the claim texts is the tariff's: re-exported for the claim modules.
+from bipro_service.domain.tariff.money import CENT as CENT
+from bipro_service.domain.tariff.money import cents as cents
+from bipro_service.domain.tariff.money import eur as eur
 
 
 class Rule(enum.StrEnum):
@@ -81,14 +83,3 @@ def warning(rule: Rule, text: str, quelle: str | None = None) -> Finding:
 
 def note(rule: Rule, text: str, quelle: str | None = None) -> Finding:
     return Finding(rule, MeldungArt.HINWEIS, text, quelle, MELDUNG_IDS.get(rule, MeldungID.OTHER))
-
-
-def cents(amount: Decimal) -> Decimal:
-    """Money rounded half-up to cents."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def eur(amount: Decimal) -> str:
-    """``1234.5`` → ``1.234,50 EUR`` (German notation, as in the letters)."""
-    text = f"{cents(amount):,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".") + " EUR"

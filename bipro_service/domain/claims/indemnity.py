@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bipro_service.domain.claims.findings import Finding, Rule, cents, eur, note
-
-_ZERO = Decimal("0.00")
+from bipro_service.domain.claims.findings import Finding, Rule, note
+from bipro_service.domain.tariff.money import ZERO, cents, eur
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,7 @@ class Estimate:
         return self.ratio is not None
 
 
-NOTHING = Estimate(_ZERO, _ZERO)
+NOTHING = Estimate(ZERO, ZERO)
 
 
 def estimate(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bipro_service.domain.claims.notification import DocumentKind, ItemDamage
-from bipro_service.domain.valoren import Clause, Peril, TransportKind, ValuablesClass
+from bipro_service.domain.tariff.labels import CLAUSE_LABELS
+from bipro_service.domain.valoren import Peril, TransportKind, ValuablesClass
 
 TRANSPORT_KIND = {
     TransportKind.POST: "Versendung per Post",
@@ -29,11 +30,7 @@ PERIL = {
     Peril.DELAY_CONSEQUENTIAL: "Verzögerung, mittelbarer Schaden",
     Peril.OTHER: "sonstiges Ereignis",
 }
-CLAUSE = {
-    Clause.WAR: "Kriegsklausel",
-    Clause.STRIKE_RIOT: "Streik- und Aufruhrklausel",
-    Clause.CONFISCATION: "Beschlagnahmeklausel",
-}
+CLAUSE = CLAUSE_LABELS
 VALUABLES = {
     ValuablesClass.SECURITIES: "Effekten",
     ValuablesClass.PRECIOUS_METALS: "Edelmetalle",

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import PurePath
 
-from bipro_service.domain.claims.findings import cents
+from bipro_service.domain.filenames import is_safe_filename
 from bipro_service.domain.status import BiproError, MeldungID
+from bipro_service.domain.tariff.money import cents, is_cents
 from bipro_service.domain.valoren import Peril, TransportKind, ValuablesClass
 
 MAX_DOCUMENTS = 20
@@ -74,10 +74,15 @@ class Attachment:
     content_type: str
     kind: DocumentKind
     data: bytes = field(repr=False)
+    _sha256: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        """Hex SHA-256 of ``data``, computed on first use: the content hash and the stored
+        document both need it, and the raw attachment before normalisation never does."""
+        if not self._sha256:
+            object.__setattr__(self, "_sha256", hashlib.sha256(self.data).hexdigest())
+        return self._sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,14 +177,7 @@ def _check_documents(documents: Sequence[Attachment]) -> None:
         where = f"Dokument[{position}]"
         name = doc.filename
         # Stored and shown under this name: no paths, no control characters.
-        if (
-            not name
-            or len(name) > 200
-            or PurePath(name).name != name
-            or "\\" in name
-            or name in (".", "..")
-            or not name.isprintable()
-        ):
+        if not is_safe_filename(name):
             raise ClaimDataError(
                 f"Ungültiger Dateiname {name[:200]!r}.", quelle=_q(f"{where}/Dateiname")
             )
@@ -202,7 +200,7 @@ def _check_documents(documents: Sequence[Attachment]) -> None:
 
 
 def _amount(value: Decimal, name: str) -> Decimal:
-    if not value.is_finite() or value < 0 or value != cents(value):
+    if not value.is_finite() or value < 0 or not is_cents(value):
         raise ClaimDataError(
             f"{name}: ein Betrag ab 0 mit höchstens zwei Nachkommastellen.", quelle=_q(name)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bipro_service.domain.tariff.model import Inclusion
+from bipro_service.domain.tariff.model import DeclarationPeriod, Inclusion
 from bipro_service.domain.valoren import Clause, PaymentMode
 
 TRANSPORT_LABELS = {
@@ -35,6 +35,12 @@ PAYMENT_LABELS = {
     PaymentMode.SEMI_ANNUAL: "halbjährlich",
     PaymentMode.QUARTERLY: "vierteljährlich",
     PaymentMode.MONTHLY: "monatlich",
+}
+DECLARATION_PERIOD_LABELS = {
+    DeclarationPeriod.MONTHLY: "monatlich",
+    DeclarationPeriod.QUARTERLY: "vierteljährlich",
+    DeclarationPeriod.SEMI_ANNUAL: "halbjährlich",
+    DeclarationPeriod.ANNUAL: "jährlich",
 }
 #: The element of each AVB 6.3 item in ``Versicherungswert`` (also the ``Quelle`` of Meldungen).
 INCLUSION_FIELDS = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bipro_service.domain.status import Meldung, MeldungArt, MeldungID
+from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, fehler, hinweis
 from bipro_service.domain.tariff.labels import (
     CLAUSE_LABELS,
     INCLUSION_FIELDS,
@@ -20,14 +20,6 @@ from bipro_service.domain.tariff.model import CoverKind, Declaration, Inclusion,
 from bipro_service.domain.tariff.money import MAX_AMOUNT, cents, eur, is_cents, percent
 from bipro_service.domain.tariff.request import QuoteRequest
 from bipro_service.domain.valoren import Clause, PaymentMode
-
-
-def _error(meldung_id: MeldungID, text: str, quelle: str | None = None) -> Meldung:
-    return Meldung(MeldungArt.FEHLER, meldung_id, text, quelle)
-
-
-def _notice(meldung_id: MeldungID, text: str) -> Meldung:
-    return Meldung(MeldungArt.HINWEIS, meldung_id, text)
 
 
 def input_errors(request: QuoteRequest) -> list[Meldung]:
@@ -46,7 +38,7 @@ def input_errors(request: QuoteRequest) -> list[Meldung]:
     for quelle, amount in amounts.items():
         if not is_cents(amount) or amount < 0 or amount > MAX_AMOUNT:
             errors.append(
-                _error(
+                fehler(
                     MeldungID.INCOMPLETE_DATA,
                     f"{quelle}: ein Betrag von 0 bis {eur(MAX_AMOUNT)} mit höchstens zwei "
                     "Nachkommastellen wird erwartet.",
@@ -63,7 +55,7 @@ def input_errors(request: QuoteRequest) -> list[Meldung]:
     ):
         if amounts.get(quelle) == 0:
             errors.append(
-                _error(MeldungID.INCOMPLETE_DATA, f"{quelle} muss größer als 0 sein.", quelle)
+                fehler(MeldungID.INCOMPLETE_DATA, f"{quelle} muss größer als 0 sein.", quelle)
             )
     return errors + _cover_errors(request)
 
@@ -72,7 +64,7 @@ def _cover_errors(request: QuoteRequest) -> list[Meldung]:
     terms = request.open_cover
     if request.cover is CoverKind.SINGLE and terms is not None:
         return [
-            _error(
+            fehler(
                 MeldungID.INCOMPLETE_DATA,
                 "Angaben zur laufenden Versicherung passen nicht zu einem Einzeltransport.",
                 "LaufendeVersicherung",
@@ -80,7 +72,7 @@ def _cover_errors(request: QuoteRequest) -> list[Meldung]:
         ]
     if request.cover is CoverKind.OPEN and terms is None:
         return [
-            _error(
+            fehler(
                 MeldungID.INCOMPLETE_DATA,
                 "Für eine laufende Versicherung fehlen Jahresumsatz und Anmeldeverfahren.",
                 "LaufendeVersicherung",
@@ -88,7 +80,7 @@ def _cover_errors(request: QuoteRequest) -> list[Meldung]:
         ]
     if terms is not None and terms.declaration is Declaration.SUMMARY and terms.period is None:
         return [
-            _error(
+            fehler(
                 MeldungID.INCOMPLETE_DATA,
                 "Bei summarischer Anmeldung fehlt der Anmeldezeitraum (LV 4.2).",
                 "LaufendeVersicherung/Anmeldezeitraum",
@@ -103,7 +95,7 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     kind, valuables = request.transport_kind, request.valuables_class
     if tariff.rate(kind, valuables) is None:
         errors.append(
-            _error(
+            fehler(
                 MeldungID.NOT_OFFERED,
                 f"Die Wertsachenart {VALUABLES_LABELS[valuables]} wird im Tarif "
                 f"{tariff.version} für {TRANSPORT_LABELS[kind]} nicht versichert "
@@ -115,7 +107,7 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
         if amount > 0 and valuables not in tariff.inclusion_classes.get(item, frozenset()):
             label, section = INCLUSION_LABELS[item]
             errors.append(
-                _error(
+                fehler(
                     MeldungID.NOT_OFFERED,
                     f"{label} können für {VALUABLES_LABELS[valuables]} nicht mitversichert "
                     f"werden (AVB {section}, Tarif {tariff.version}).",
@@ -127,7 +119,7 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     if total > maximum:
         what = "Versicherungssumme" if request.cover is CoverKind.SINGLE else "Maximum je Sendung"
         errors.append(
-            _error(
+            fehler(
                 MeldungID.MAXIMUM_EXCEEDED,
                 f"{what} {eur(total)} übersteigt das Maximum je Sendung für "
                 f"{TRANSPORT_LABELS[kind]} von {eur(maximum)} "
@@ -139,7 +131,7 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     limit = cents(total * tariff.imaginary_profit_cap)
     if profit > total * tariff.imaginary_profit_cap:
         errors.append(
-            _error(
+            fehler(
                 MeldungID.IMAGINARY_PROFIT_EXCEEDED,
                 f"Imaginärer Gewinn {eur(profit)} übersteigt {percent(tariff.imaginary_profit_cap)}"
                 f" der Versicherungssumme ({eur(limit)}); versicherbar nach AVB 6.3.3.",
@@ -149,7 +141,7 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     terms = request.open_cover
     if terms and terms.period is not None and terms.period not in tariff.declaration_periods:
         errors.append(
-            _error(
+            fehler(
                 MeldungID.NOT_OFFERED,
                 f"Anmeldezeitraum {terms.period} ist im Tarif {tariff.version} nicht vorgesehen.",
                 "LaufendeVersicherung/Anmeldezeitraum",
@@ -178,7 +170,7 @@ def insurance_level(request: QuoteRequest) -> list[Meldung]:
         ]
     if total > value:
         return [
-            _notice(
+            hinweis(
                 MeldungID.TARIFF_NOTICE,
                 f"Die Versicherungssumme übersteigt den Versicherungswert um {eur(total - value)}; "
                 "ersetzt wird höchstens der Versicherungswert (AVB 6.1, 7.1), der Beitrag "
@@ -207,7 +199,7 @@ def payment_terms(tariff: Tariff, request: QuoteRequest) -> tuple[PaymentMode, l
             "(LV 6.1)"
         )
         return PaymentMode.ANNUAL, [
-            _notice(
+            hinweis(
                 MeldungID.PAYMENT_MODE_CHANGED,
                 f"{why}; Ratenzahlung ({PAYMENT_LABELS[wanted]}) gibt es nur für den "
                 "Vorausbeitrag einer laufenden Versicherung.",
@@ -216,7 +208,7 @@ def payment_terms(tariff: Tariff, request: QuoteRequest) -> tuple[PaymentMode, l
     if wanted is PaymentMode.MONTHLY and tariff.monthly_requires_sepa and not request.sepa_mandate:
         fallback = tariff.monthly_fallback
         return fallback, [
-            _notice(
+            hinweis(
                 MeldungID.PAYMENT_MODE_CHANGED,
                 "Monatliche Zahlung setzt ein SEPA-Lastschriftmandat voraus; es gilt "
                 f"{PAYMENT_LABELS[fallback]}e Zahlweise mit "
@@ -232,7 +224,7 @@ def cover_notices(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     terms = request.open_cover
     if terms is not None and terms.declaration is Declaration.SUMMARY:
         notices.append(
-            _notice(
+            hinweis(
                 MeldungID.TARIFF_NOTICE,
                 "Vorausbeitrag auf den geschätzten Jahresumsatz; nach Ablauf des "
                 "Versicherungsjahres folgt die Endabrechnung nach den gemeldeten Umsätzen "
@@ -241,7 +233,7 @@ def cover_notices(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
         )
     elif terms is not None:
         notices.append(
-            _notice(
+            hinweis(
                 MeldungID.TARIFF_NOTICE,
                 "Ausgewiesen ist der voraussichtliche Jahresbeitrag auf den geschätzten "
                 "Jahresumsatz; berechnet wird je angemeldetem Transport im Nachhinein "
@@ -257,7 +249,7 @@ def cover_notices(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
             else ""
         )
         notices.append(
-            _notice(
+            hinweis(
                 MeldungID.TARIFF_NOTICE,
                 f"Eingeschlossen auf Antrag: {names}. Der Versicherer kann jede Klausel mit einer "
                 f"Frist von zwei Tagen kündigen.{war}",
@@ -265,7 +257,7 @@ def cover_notices(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
         )
     if request.cross_border and tariff.cross_border_tax_exempt:
         notices.append(
-            _notice(
+            hinweis(
                 MeldungID.TARIFF_NOTICE,
                 "Grenzüberschreitender Transport: versicherungsteuerfrei nach "
                 "§ 4 Abs. 1 Nr. 10 VersStG.",
