@@ -21,7 +21,7 @@ from bipro_service.domain.claims.notification import (
     DocumentKind,
     ItemDamage,
 )
-from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, NotFound
+from bipro_service.domain.status import Meldung, MeldungID, NotFound, hinweis
 from bipro_service.domain.valoren import Peril, TransportKind, ValuablesClass
 from bipro_service.entrypoints.soap.base import (
     BiproService,
@@ -94,7 +94,7 @@ def erstbewertung(assessment: Assessment) -> CT_Erstbewertung:
     )
 
 
-def schaden(claim: Claim) -> CT_Schaden:
+def schaden(claim: Claim, assessment: Assessment) -> CT_Schaden:
     return CT_Schaden(
         Schadennummer=claim.schadennummer,
         Versicherungsscheinnummer=claim.contract.versicherungsscheinnummer,
@@ -118,7 +118,7 @@ def schaden(claim: Claim) -> CT_Schaden:
         ],
         AnzahlDokumente=len(claim.documents),
         Eingangsbestaetigung=claim.acknowledgement_id,
-        Erstbewertung=erstbewertung(claims.assessment_of(claim)),
+        Erstbewertung=erstbewertung(assessment),
     )
 
 
@@ -178,11 +178,10 @@ class SchadenService(BiproService):
                     BiPROVersion=rc.bipro_version, Status=make_status(rc, False, [missing.meldung])
                 )
             _touch(rc, claim)
-            answer = CT_Schadenauskunft(Schaden=schaden(claim))
-            stored: Sequence[Meldung] = claims.assessment_of(claim).meldungen
-        delivered = Meldung(
-            MeldungArt.HINWEIS, MeldungID.INFORMATION_DELIVERED, "Schadenauskunft geliefert."
-        )
+            assessment = claims.assessment_of(claim)  # decoded once: answer and Status
+            answer = CT_Schadenauskunft(Schaden=schaden(claim, assessment))
+            stored: Sequence[Meldung] = assessment.meldungen
+        delivered = hinweis(MeldungID.INFORMATION_DELIVERED, "Schadenauskunft geliefert.")
         return CT_GetDataResponse(
             BiPROVersion=rc.bipro_version,
             Status=make_status(rc, True, [delivered, *stored]),
