@@ -89,13 +89,18 @@ def fresh_database_url(template: str, directory: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture
-def settings(database_template: str, tmp_path: Path) -> Settings:
+def fresh_settings(template: str, directory: Path) -> Settings:
+    """Settings of a fresh database (:func:`fresh_database_url`), var dir in ``directory``."""
     return Settings(
-        database_url=fresh_database_url(database_template, tmp_path),
-        var_dir=tmp_path / "var",
+        database_url=fresh_database_url(template, directory),
+        var_dir=directory / "var",
         secret_key="test-secret-key-not-for-production",
     )
+
+
+@pytest.fixture
+def settings(database_template: str, tmp_path: Path) -> Settings:
+    return fresh_settings(database_template, tmp_path)
 
 
 @pytest.fixture

@@ -102,6 +102,15 @@ def envelope(body: str, header: str = "", prefix: str = "soapenv") -> bytes:
     ).encode()
 
 
+def request_body(namespace: str, operation: str, inner: str = "", prefix: str = "t") -> str:
+    """A BiPRO 2.6.1.1.0 request ``<prefix:operation>`` (``n:`` for the Nachrichten namespace)."""
+    p = prefix
+    return (
+        f'<{p}:{operation} xmlns:{p}="{namespace}" xmlns:n="{NACHRICHTEN}"><{p}:Request>'
+        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>{inner}</{p}:Request></{p}:{operation}>"
+    )
+
+
 def username_header(login: str, password: str) -> str:
     return (
         f'<wsse:Security xmlns:wsse="{WSSE}"><wsse:UsernameToken>'

@@ -13,7 +13,8 @@ from bipro_clients.signing import security_header
 from lxml import etree
 from zeep.wsse.signature import BinarySignature
 
-from bipro_service.namespaces import DS, SOAP11_ENV, WSC, WSSE, WSU
+from bipro_service.namespaces import DS, SOAP11_ENV, WSU
+from tests.support import token_header
 
 TRANSFORMS: Any = getattr(xmlsec, "Transform")  # noqa: B009
 
@@ -25,12 +26,7 @@ class Signer:
 
 
 def unsigned_envelope(body: str, token: str | None = None) -> etree._Element:
-    header = ""
-    if token:
-        header = (
-            f'<wsse:Security xmlns:wsse="{WSSE}"><wsc:SecurityContextToken xmlns:wsc="{WSC}">'
-            f"<wsc:Identifier>{token}</wsc:Identifier></wsc:SecurityContextToken></wsse:Security>"
-        )
+    header = token_header(token) if token else ""
     return etree.fromstring(
         f'<s:Envelope xmlns:s="{SOAP11_ENV}"><s:Header>{header}</s:Header>'
         f"<s:Body>{body}</s:Body></s:Envelope>"

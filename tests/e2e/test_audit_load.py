@@ -27,7 +27,7 @@ from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
 from tests.integration.claims_helpers import Meldung, make_contract, new_key, notify_body
 from tests.integration.portfolio_helpers import make_shipment
 from tests.integration.taa_helpers import EXAMPLE_A, tarifierung
-from tests.support import STS_PATH, envelope, login_request, token_header
+from tests.support import STS_PATH, envelope, login_request, request_body, token_header
 
 pytestmark = [pytest.mark.db, pytest.mark.e2e]
 
@@ -37,7 +37,6 @@ MAX_SECONDS = 8.0
 CLIENTS = 8
 WORKERS = 3
 
-N = "http://www.bipro.net/namespace/nachrichten"
 TRANSFER = "/bipro/TransferService_2.6.1.1.0"
 VERTRAG = "/bipro/VertragService_2.6.1.1.0"
 TAA = "/bipro/TAAService_2.6.1.1.0"
@@ -45,11 +44,7 @@ SCHADEN = "/bipro/SchadenService_2.6.1.1.0"
 
 
 def _call(namespace: str, operation: str, inner: str, token: str, p: str = "x") -> bytes:
-    return envelope(
-        f'<{p}:{operation} xmlns:{p}="{namespace}" xmlns:n="{N}"><{p}:Request>'
-        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>{inner}</{p}:Request></{p}:{operation}>",
-        token_header(token),
-    )
+    return envelope(request_body(namespace, operation, inner, p), token_header(token))
 
 
 @dataclass(frozen=True)

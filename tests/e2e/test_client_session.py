@@ -21,9 +21,8 @@ from bipro_clients import (
 )
 
 from bipro_service.adapters.x509.pki import DevPki
-from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
-from tests.conftest import fresh_database_url
+from tests.conftest import fresh_settings
 from tests.e2e.pki_world import firm_with_certificate
 from tests.e2e.server import running_server
 from tests.integration.accounts_helpers import PASSWORD
@@ -47,11 +46,7 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> Iterator[World]:
     """Firm T100 with user ``anna``, a registered certificate and one letter."""
     directory = tmp_path_factory.mktemp("session")
-    settings = Settings(
-        database_url=fresh_database_url(database_template, directory),
-        var_dir=directory / "var",
-        secret_key="test-secret-key-not-for-production",
-    )
+    settings = fresh_settings(database_template, directory)
     runtime = Runtime.from_settings(settings)
     pki = firm_with_certificate(settings, runtime)
     runtime.engine.dispose()

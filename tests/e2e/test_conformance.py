@@ -37,9 +37,8 @@ from bipro_service.adapters.db.models import (
     User,
     UserState,
 )
-from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
-from tests.conftest import fresh_database_url
+from tests.conftest import fresh_settings
 from tests.e2e.server import running_server
 from tests.integration.accounts_helpers import make_firm, make_user
 from tests.integration.portfolio_helpers import make_customer, make_shipment
@@ -98,11 +97,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> 
     """A fresh database with the demo data, the dev PKI, and a real firm (no test access) whose
     data the kit must never touch; served with a short token lifetime."""
     directory = tmp_path_factory.mktemp("conformance")
-    settings = Settings(
-        database_url=fresh_database_url(database_template, directory),
-        var_dir=directory / "var",
-        secret_key="test-secret-key-not-for-production",
-    )
+    settings = fresh_settings(database_template, directory)
     runtime = Runtime.from_settings(settings)
     make_firm(runtime, "R300", test_access=False)
     make_user(runtime, "real.user", "R300")

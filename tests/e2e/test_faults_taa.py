@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from bipro_clients import StsClient, TaaClient
@@ -27,7 +27,7 @@ from bipro_service.service_layer import audit_chain
 from tests.e2e import processes
 from tests.e2e.processes import DEADLINE_S
 from tests.e2e.server import Server, server_process
-from tests.e2e.test_taa_e2e import APPLICANT, EXAMPLE_A
+from tests.e2e.taa_examples import APPLICANT, EXAMPLE_A
 from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
 
 FAULTPOINT = Path(__file__).resolve().parent / "faultpoint"
@@ -122,21 +122,49 @@ def _kill_paused(worker: int, marker: Path, before_kill: Callable[[], bool] = la
     os.kill(worker, signal.SIGKILL)
 
 
-@pytest.mark.parametrize("paused_server", ["before_commit"], indirect=True)
-def test_worker_killed_before_commit_of_order_then_retry(
-    paused_server: tuple[Server, Path], runtime: Runtime
-) -> None:
-    server, marker = paused_server
+class Killed(NamedTuple):
+    """An order whose worker was killed at the fault point: its client, offer, the rows before."""
+
+    taa: TaaClient
+    offer_number: str
+    before: dict[str, int]
+    worker: int
+
+
+def _kill_during_order(
+    server: Server,
+    marker: Path,
+    runtime: Runtime,
+    died_before: str,
+    before_kill: Callable[[], bool] = lambda: True,
+) -> Killed:
+    """Offer, then order in the background and SIGKILL the worker paused in ``setOrder``; the
+    caller got no answer."""
     taa = TaaClient(server.base_url, StsClient(server.base_url).login("anna", PASSWORD))
     offer = taa.get_offer(EXAMPLE_A, APPLICANT, runtime.business_day()).payload
     before = _counts(runtime)
 
     worker = processes.worker(server.base_url)
     sender, outcome = _order_in_background(taa, offer.number)
-    _kill_paused(worker, marker, before_kill=lambda: _writing_transaction_open(runtime))
+    _kill_paused(worker, marker, before_kill)
     sender.join(DEADLINE_S)
     assert not sender.is_alive()
-    assert "answer" not in outcome, "the caller got no answer: the worker died before commit"
+    assert "answer" not in outcome, f"the caller got no answer: the worker died {died_before}"
+    return Killed(taa, offer.number, before, worker)
+
+
+@pytest.mark.parametrize("paused_server", ["before_commit"], indirect=True)
+def test_worker_killed_before_commit_of_order_then_retry(
+    paused_server: tuple[Server, Path], runtime: Runtime
+) -> None:
+    server, marker = paused_server
+    taa, offer_number, before, worker = _kill_during_order(
+        server,
+        marker,
+        runtime,
+        "before commit",
+        before_kill=lambda: _writing_transaction_open(runtime),
+    )
 
     # Nothing of the order survived: no row in any table, the audit chain untouched.
     assert _added(before, _counts(runtime)) == {}
@@ -144,9 +172,9 @@ def test_worker_killed_before_commit_of_order_then_retry(
         assert audit_chain.verify_chain(uow).ok
 
     processes.worker(server.base_url, not_pid=worker)
-    retry = taa.set_order(offer.number)
+    retry = taa.set_order(offer_number)
     assert retry.ok and retry.meldung_ids == ["02002"], retry.meldungen
-    again = taa.set_order(offer.number)
+    again = taa.set_order(offer_number)
     assert again.ok and again.meldung_ids == ["02003"]
     number = retry.payload.versicherungsscheinnummer
     assert again.payload.versicherungsscheinnummer == number
@@ -161,16 +189,9 @@ def test_worker_killed_after_commit_of_order_then_retry(
     paused_server: tuple[Server, Path], runtime: Runtime
 ) -> None:
     server, marker = paused_server
-    taa = TaaClient(server.base_url, StsClient(server.base_url).login("anna", PASSWORD))
-    offer = taa.get_offer(EXAMPLE_A, APPLICANT, runtime.business_day()).payload
-    before = _counts(runtime)
-
-    worker = processes.worker(server.base_url)
-    sender, outcome = _order_in_background(taa, offer.number)
-    _kill_paused(worker, marker)
-    sender.join(DEADLINE_S)
-    assert not sender.is_alive()
-    assert "answer" not in outcome, "the caller got no answer: the worker died before sending"
+    taa, offer_number, before, worker = _kill_during_order(
+        server, marker, runtime, "before sending"
+    )
 
     # Committed in one piece, with the request's audit record.
     assert _added(before, _counts(runtime)) == ORDER_ROWS
@@ -178,10 +199,10 @@ def test_worker_killed_after_commit_of_order_then_retry(
         [committed] = session.scalars(select(Contract.versicherungsscheinnummer))
 
     processes.worker(server.base_url, not_pid=worker)
-    retry = taa.set_order(offer.number)
+    retry = taa.set_order(offer_number)
     assert retry.ok and retry.meldung_ids == ["02003"], retry.meldungen
     assert retry.payload.versicherungsscheinnummer == committed
-    assert retry.payload.offer_number == offer.number
+    assert retry.payload.offer_number == offer_number
     assert retry.payload.document is None and retry.payload.shipment_id
     assert _added(before, _counts(runtime)) == {**ORDER_ROWS, "audit_records": 2}
     _assert_one_order(runtime, committed, ["02002", "02003"])

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pypdf
 import pytest
 from bipro_clients import (
-    Antragsteller,
     BiproFault,
     StsClient,
     TaaClient,
@@ -25,23 +24,8 @@ from bipro_service.adapters.db.models import Contract, TaaOrder
 from bipro_service.config import Settings
 from bipro_service.entrypoints.runtime import Runtime
 from tests.e2e.server import running_server
+from tests.e2e.taa_examples import APPLICANT, EXAMPLE_A
 from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
-
-EXAMPLE_A = Tarifierung(
-    cover="single",
-    transport_kind="courier",
-    valuables_class="jewellery",
-    base_value=Decimal("180000.00"),
-    costs=Decimal("1250.00"),
-    imaginary_profit=Decimal("18000.00"),
-    clauses=["war", "strike_riot"],
-)
-APPLICANT = Antragsteller(
-    company_name="Goldschmiede Ende zu Ende GmbH",
-    street="Hohe Straße 5",
-    postal_code="50667",
-    city="Köln",
-)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bipro_service.adapters.db.models import AuditRecord, Claim, Contract, Shipm
 from bipro_service.entrypoints.runtime import Runtime
 from bipro_service.service_layer.claims import ACKNOWLEDGEMENT_CATEGORY
 from tests.integration.portfolio_helpers import PDF, make_customer
-from tests.support import Answer, call, envelope, token_header
+from tests.support import Answer, call, envelope, request_body, token_header
 
 SCHADEN_PATH = "/bipro/SchadenService_2.6.1.1.0"
 S = "http://www.bipro.net/namespace/schaden"
@@ -122,10 +122,7 @@ def new_key() -> str:
 
 
 def _request(operation: str, inner: str) -> str:
-    return (
-        f'<s:{operation} xmlns:s="{S}" xmlns:n="{N}"><s:Request>'
-        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>{inner}</s:Request></s:{operation}>"
-    )
+    return request_body(S, operation, inner, "s")
 
 
 def notify_body(tok: str, meldung: Meldung, key: str) -> bytes:

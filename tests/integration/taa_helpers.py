@@ -7,15 +7,11 @@ from datetime import date
 from typing import Any
 
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.support import Answer, call, envelope, token_header
+from tests.integration.portfolio_calls import get_data, transfer
+from tests.support import Answer, call, envelope, request_body, token_header
 
 TAA_PATH = "/bipro/TAAService_2.6.1.1.0"
-VERTRAG_PATH = "/bipro/VertragService_2.6.1.1.0"
-TRANSFER_PATH = "/bipro/TransferService_2.6.1.1.0"
 T = "http://www.bipro.net/namespace/taa"
-V = "http://www.bipro.net/namespace/vertrag"
-TR = "http://www.bipro.net/namespace/transfer"
-N = "http://www.bipro.net/namespace/nachrichten"
 
 #: Example A of docs/tariff.md: a single courier transport of jewellery, 474.22 EUR.
 EXAMPLE_A: dict[str, Any] = {
@@ -64,11 +60,7 @@ def tarifierung(fields: dict[str, Any]) -> str:
 
 
 def _call(app: BiproApplication, tok: str, operation: str, inner: str) -> Answer:
-    body = (
-        f'<t:{operation} xmlns:t="{T}" xmlns:n="{N}"><t:Request>'
-        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>{inner}</t:Request></t:{operation}>"
-    )
-    return call(app, TAA_PATH, envelope(body, token_header(tok)))
+    return call(app, TAA_PATH, envelope(request_body(T, operation, inner), token_header(tok)))
 
 
 def get_quote(app: BiproApplication, tok: str, **changes: Any) -> Answer:
@@ -111,20 +103,8 @@ def document(answer: Answer, path: str) -> bytes:
 
 
 def get_contract(app: BiproApplication, tok: str, number: str) -> Answer:
-    body = (
-        f'<v:getData xmlns:v="{V}" xmlns:n="{N}"><v:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>"
-        f"<v:Vertragsauskunft><v:Vertragsnummer><v:Versicherungsscheinnummer>{number}"
-        "</v:Versicherungsscheinnummer></v:Vertragsnummer></v:Vertragsauskunft>"
-        "</v:Request></v:getData>"
-    )
-    return call(app, VERTRAG_PATH, envelope(body, token_header(tok)))
+    return get_data(app, tok, number)
 
 
 def get_shipment(app: BiproApplication, tok: str, shipment_id: str) -> Answer:
-    body = (
-        f'<t:getShipment xmlns:t="{TR}" xmlns:n="{N}"><t:Request>'
-        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion><t:ID>{shipment_id}</t:ID>"
-        "</t:Request></t:getShipment>"
-    )
-    return call(app, TRANSFER_PATH, envelope(body, token_header(tok)))
+    return transfer(app, tok, "getShipment", f"<t:ID>{shipment_id}</t:ID>")

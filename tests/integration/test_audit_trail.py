@@ -17,17 +17,10 @@ from bipro_service.service_layer import audit_chain, audit_reports
 from bipro_service.service_layer.audit import AuditEntry, add_audit
 from bipro_service.service_layer.customers import block_customer
 from tests.conftest import PG_URL
-from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
+from tests.integration.portfolio_calls import get_data, ids, transfer
 from tests.integration.portfolio_helpers import make_customer, make_shipment
-from tests.integration.test_transfer import ids, transfer
-from tests.integration.test_vertrag import get_data
-from tests.support import STS_PATH, call, login_request
-
-
-def token(app: BiproApplication) -> str:
-    value = call(app, STS_PATH, login_request("anna", PASSWORD)).text(".//wsc:Identifier")
-    assert value
-    return value
+from tests.support import STS_PATH, call
 
 
 @pytest.fixture
@@ -65,7 +58,7 @@ def bypass_triggers(conn: object) -> None:
 
 
 def test_one_record_per_request_and_chain_verifies(app: BiproApplication, world: str) -> None:
-    tok = token(app)
+    tok = token(app, "anna")
     transfer(app, tok, "listShipments")
     transfer(app, tok, "getShipment", f"<t:ID>{world}</t:ID>")
     transfer(app, tok, "acknowledgeShipment", f"<t:ID>{world}</t:ID>")
@@ -76,7 +69,7 @@ def test_one_record_per_request_and_chain_verifies(app: BiproApplication, world:
 
 
 def test_records_cannot_be_updated_or_deleted(app: BiproApplication, world: str) -> None:
-    token(app)
+    token(app, "anna")
     for statement in ("UPDATE audit_records SET outcome = 'OK'", "DELETE FROM audit_records"):
         with pytest.raises(DBAPIError), app.runtime.engine.begin() as conn:
             conn.execute(text(statement))
@@ -84,7 +77,7 @@ def test_records_cannot_be_updated_or_deleted(app: BiproApplication, world: str)
 
 
 def test_altered_record_is_named(app: BiproApplication, world: str) -> None:
-    tok = token(app)
+    tok = token(app, "anna")
     for _ in range(3):
         transfer(app, tok, "listShipments")
     with app.runtime.uow() as uow:
@@ -107,7 +100,7 @@ def test_altered_record_is_named(app: BiproApplication, world: str) -> None:
 
 
 def test_deleted_record_is_named(app: BiproApplication, world: str) -> None:
-    tok = token(app)
+    tok = token(app, "anna")
     for _ in range(3):
         transfer(app, tok, "listShipments")
     with app.runtime.uow() as uow:
@@ -131,7 +124,7 @@ def test_deleted_record_is_named(app: BiproApplication, world: str) -> None:
 def test_business_write_fails_when_its_audit_record_cannot_be_written(
     app: BiproApplication, world: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tok = token(app)
+    tok = token(app, "anna")
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("audit storage down")
@@ -169,7 +162,7 @@ def test_purge_removes_only_records_past_retention(app: BiproApplication) -> Non
         uow.commit()
     make_firm(app.runtime, "T100")
     make_user(app.runtime, "anna", "T100")
-    token(app)
+    token(app, "anna")
     kwargs = {"years": settings.audit_retention_years, "zone": settings.business_timezone}
     with app.runtime.uow() as uow, pytest.raises(AdminError):
         audit_chain.purge(uow, now, before=now - timedelta(days=365), **kwargs)
@@ -194,7 +187,7 @@ def test_retention_counts_from_end_of_calendar_year() -> None:
 
 
 def test_reports(app: BiproApplication, world: str) -> None:
-    tok = token(app)
+    tok = token(app, "anna")
     get_data(app, tok, "VAL-1")
     transfer(app, tok, "getShipment", f"<t:ID>{world}</t:ID>")
     now = utcnow()
@@ -214,7 +207,7 @@ def test_reports(app: BiproApplication, world: str) -> None:
 
 
 def test_blocked_customer_disappears_from_every_answer(app: BiproApplication, world: str) -> None:
-    tok = token(app)
+    tok = token(app, "anna")
     with app.runtime.uow() as uow:
         block_customer(uow, "K1", "Löschverlangen, Aufbewahrungspflicht", utcnow())
     assert get_data(app, tok, "VAL-1").meldung_ids == ["01101"]

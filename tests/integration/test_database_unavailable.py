@@ -30,7 +30,7 @@ from tests.e2e.server import free_port
 from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.portfolio_helpers import make_customer
 from tests.integration.taa_helpers import get_contract
-from tests.support import Answer, call, envelope, token_header
+from tests.support import Answer, call, envelope, request_body, token_header
 
 SECRET = "Geheim-4711"
 UNAVAILABLE = (
@@ -116,9 +116,7 @@ def unreachable(tmp_path: Path) -> Iterator[BiproApplication]:
 
 def _listing() -> bytes:
     return envelope(
-        '<t:listShipments xmlns:t="http://www.bipro.net/namespace/transfer" '
-        'xmlns:n="http://www.bipro.net/namespace/nachrichten"><t:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion></t:Request></t:listShipments>",
+        request_body("http://www.bipro.net/namespace/transfer", "listShipments"),
         token_header("bipro:some-token"),
     )
 

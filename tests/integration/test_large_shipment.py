@@ -35,9 +35,9 @@ from lxml import etree
 from sqlalchemy import event
 
 from bipro_service.entrypoints.wsgi import BiproApplication
-from tests.integration.accounts_helpers import make_firm, make_user
+from tests.integration.accounts_helpers import make_firm, make_user, token
+from tests.integration.portfolio_calls import T, transfer
 from tests.integration.portfolio_helpers import make_customer, make_shipment
-from tests.integration.test_transfer import T, token, transfer
 from tests.support import NS, Answer
 
 SIZE = 20 * 1024 * 1024

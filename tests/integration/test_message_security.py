@@ -25,21 +25,17 @@ from bipro_service.entrypoints.wsgi import BiproApplication, create_app
 from bipro_service.namespaces import NACHRICHTEN, SOAP11_ENV, TRANSFER, WSSE, WSU
 from bipro_service.service_layer.admin import INSURER
 from bipro_service.service_layer.certificates import register_certificate
-from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
+from tests.integration import accounts_helpers
+from tests.integration.accounts_helpers import make_firm, make_user
 from tests.integration.portfolio_helpers import make_customer, make_shipment
-from tests.support import STS_PATH, Answer, call, envelope, login_request, rst
+from tests.support import Answer, call, envelope, request_body, rst
 from tests.wssec import Signer, body_of, sign, signature_of, to_bytes, unsigned_envelope
 
 TRANSFER_PATH = "/bipro/TransferService_2.6.1.1.0"
 X509_STS = "/bipro/STS/X509Login_2.6.1.1.0"
-ACK = (
-    f'<t:acknowledgeShipment xmlns:t="{TRANSFER}" xmlns:n="{NACHRICHTEN}"><t:Request>'
-    "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion><t:ID>{id}</t:ID></t:Request></t:acknowledgeShipment>"
-)
-LIST = (
-    f'<t:listShipments xmlns:t="{TRANSFER}" xmlns:n="{NACHRICHTEN}"><t:Request>'
-    "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion></t:Request></t:listShipments>"
-)
+#: ``ACK.format(id=...)``: the namespaces hold no braces.
+ACK = request_body(TRANSFER, "acknowledgeShipment", "<t:ID>{id}</t:ID>")
+LIST = request_body(TRANSFER, "listShipments")
 
 
 @dataclass
@@ -95,8 +91,7 @@ def world(settings: Settings, tmp_path: Path, pki_template: Path) -> Iterator[Wo
             register_certificate(uow, trust, INSURER, number, pki.firms[number].pem, now)
     make_customer(rt, "K1", "T100", contract="VAL-1")
     shipment = make_shipment(rt, "T100", customer="K1")
-    token = call(app, STS_PATH, login_request("anna", PASSWORD)).text(".//wsc:Identifier")
-    assert token
+    token = accounts_helpers.token(app, "anna")
     firms = {n: Signer(pki.firms[n].key_path, pki.firms[n].cert_path) for n in ("T100", "T200")}  # type: ignore[arg-type]
     yield World(app, pki, token, shipment, firms["T100"], firms["T200"], tmp_path)
     app.runtime.engine.dispose()
@@ -483,10 +478,7 @@ def test_signed_answer_with_a_large_document(world: World) -> None:
 
     data = b"%PDF-1.4\n" + os.urandom(12 * 1024 * 1024)
     big = make_shipment(world.app.runtime, "T100", customer="K1", data=data)
-    body = (
-        f'<t:getShipment xmlns:t="{TRANSFER}" xmlns:n="{NACHRICHTEN}"><t:Request>'
-        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion><t:ID>{big}</t:ID></t:Request></t:getShipment>"
-    )
+    body = request_body(TRANSFER, "getShipment", f"<t:ID>{big}</t:ID>")
     answer = send(world, sign(unsigned_envelope(body, world.token), world.a))
     assert answer.code == 200, answer.body[:400]
     parsed = etree.fromstring(answer.body, etree.XMLParser(huge_tree=True))

@@ -24,20 +24,15 @@ from bipro_service.service_layer import admin
 from bipro_service.service_layer.audit_chain import verify_chain
 from tests.integration.accounts_helpers import token
 from tests.integration.portfolio_helpers import make_customer, two_firms
-from tests.support import Answer, call, envelope, token_header
+from tests.support import Answer, call, envelope, request_body, token_header
 
 NAVIGATION_PATH = "/bipro/NavigationService_2.6.1.1.0"
 NAV = "http://www.bipro.net/namespace/navigation"
-N = "http://www.bipro.net/namespace/nachrichten"
 REFUSED = "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet."
 
 
 def get_links(app: BiproApplication, tok: str, search: str) -> Answer:
-    body = (
-        f'<nav:getLinks xmlns:nav="{NAV}" xmlns:n="{N}"><nav:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>"
-        f"<nav:Extranetsuche>{search}</nav:Extranetsuche></nav:Request></nav:getLinks>"
-    )
+    body = request_body(NAV, "getLinks", f"<nav:Extranetsuche>{search}</nav:Extranetsuche>", "nav")
     return call(app, NAVIGATION_PATH, envelope(body, token_header(tok)))
 
 
@@ -197,12 +192,8 @@ def test_exactly_one_search(app: BiproApplication, world: None, search: str) -> 
 
 
 def test_without_token_refused(app: BiproApplication, world: None) -> None:
-    body = (
-        f'<nav:getLinks xmlns:nav="{NAV}" xmlns:n="{N}"><nav:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>"
-        f"<nav:Extranetsuche>{by_contract('VAL-1')}</nav:Extranetsuche></nav:Request></nav:getLinks>"
-    )
-    answer = call(app, NAVIGATION_PATH, envelope(body))
+    search = f"<nav:Extranetsuche>{by_contract('VAL-1')}</nav:Extranetsuche>"
+    answer = call(app, NAVIGATION_PATH, envelope(request_body(NAV, "getLinks", search, "nav")))
     assert answer.is_fault and answer.meldung_ids == ["00905"]
 
 

@@ -14,7 +14,7 @@ from bipro_service.adapters.db.models import BrokerFirm
 from bipro_service.entrypoints.runtime import Runtime
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import make_firm, make_user, token
-from tests.integration.test_vertrag import get_data
+from tests.integration.portfolio_calls import get_data
 
 pytestmark = pytest.mark.db
 

@@ -9,8 +9,8 @@ import pytest
 from bipro_service.entrypoints.soap.catalogue import SERVICES
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import transfer
-from tests.integration.accounts_helpers import PASSWORD, make_firm, make_user
-from tests.support import STS_PATH, call, envelope, login_request, token_header
+from tests.integration.accounts_helpers import make_firm, make_user, token
+from tests.support import call, envelope, request_body, token_header
 
 
 def test_services_json_lists_every_service(app: BiproApplication) -> None:
@@ -40,18 +40,13 @@ def test_unexpected_error_gives_generic_fault(
 ) -> None:
     make_firm(app.runtime)
     make_user(app.runtime, "anna")
-    tok = call(app, STS_PATH, login_request("anna", PASSWORD)).text(".//wsc:Identifier")
-    assert tok
+    tok = token(app, "anna")
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internal detail /srv/db password=hunter2")
 
     monkeypatch.setattr(transfer, "list_shipments", explode)
-    body = (
-        '<t:listShipments xmlns:t="http://www.bipro.net/namespace/transfer" '
-        'xmlns:n="http://www.bipro.net/namespace/nachrichten"><t:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion></t:Request></t:listShipments>"
-    )
+    body = request_body("http://www.bipro.net/namespace/transfer", "listShipments")
     answer = call(app, "/bipro/TransferService_2.6.1.1.0", envelope(body, token_header(tok)))
     assert answer.code == 500 and answer.is_fault and answer.meldung_ids == ["99999"]
     for leak in (b"secret", b"RuntimeError", b"Traceback", b"hunter2", b".py"):

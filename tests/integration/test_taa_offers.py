@@ -15,9 +15,9 @@ from bipro_service.adapters.pdf import TEST_DATA_MARKER
 from bipro_service.domain.offer import offer_valid_until
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import make_firm, make_user, token
+from tests.integration.portfolio_calls import T as TR
 from tests.integration.portfolio_helpers import make_customer
 from tests.integration.taa_helpers import (
-    TR,
     document,
     get_offer,
     get_shipment,

@@ -26,9 +26,9 @@ from bipro_service.domain.tariff import packaged_catalogue
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import taa, taa_orders
 from tests.integration.accounts_helpers import make_firm, make_user, token
+from tests.integration.portfolio_calls import V
 from tests.integration.portfolio_helpers import make_customer
 from tests.integration.taa_helpers import (
-    V,
     document,
     get_contract,
     get_offer,

@@ -11,26 +11,9 @@ from sqlalchemy import func, select
 from bipro_service.adapters.db.models import AuditRecord
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import token
+from tests.integration.portfolio_calls import TRANSFER_PATH, T, ids, transfer
 from tests.integration.portfolio_helpers import PDF, make_shipment, two_firms
-from tests.support import Answer, call, envelope, token_header
-
-TRANSFER = "/bipro/TransferService_2.6.1.1.0"
-T = "http://www.bipro.net/namespace/transfer"
-N = "http://www.bipro.net/namespace/nachrichten"
-
-
-def transfer(
-    app: BiproApplication, tok: str, operation: str, inner: str = "", **headers: str
-) -> Answer:
-    body = (
-        f'<t:{operation} xmlns:t="{T}" xmlns:n="{N}"><t:Request>'
-        f"<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>{inner}</t:Request></t:{operation}>"
-    )
-    return call(app, TRANSFER, envelope(body, token_header(tok)), headers=headers)
-
-
-def ids(answer: Answer) -> list[str]:
-    return [e.text or "" for e in answer.xml.iterfind(f".//{{{T}}}Lieferung/{{{T}}}ID")]
+from tests.support import call, envelope, request_body, token_header
 
 
 @pytest.fixture
@@ -149,11 +132,7 @@ def test_confirm_flag_is_accepted_and_ignored(app: BiproApplication, world: dict
 def test_missing_token(
     app: BiproApplication, world: dict[str, str], header: str, message: str
 ) -> None:
-    body = (
-        f'<t:listShipments xmlns:t="{T}" xmlns:n="{N}"><t:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion></t:Request></t:listShipments>"
-    )
-    answer = call(app, TRANSFER, envelope(body, header))
+    answer = call(app, TRANSFER_PATH, envelope(request_body(T, "listShipments"), header))
     assert answer.is_fault and answer.meldung_ids == [message]
 
 
@@ -173,10 +152,10 @@ def test_raw_client_shapes(app: BiproApplication, world: dict[str, str]) -> None
         "</Request></listShipments></SOAP-ENV:Body></SOAP-ENV:Envelope>"
     ).encode()
     for action in ('""', "urn:listShipments", None):
-        answer = call(app, TRANSFER, raw, headers={"SOAPAction": action} if action else None)
+        answer = call(app, TRANSFER_PATH, raw, headers={"SOAPAction": action} if action else None)
         assert answer.code == 200, answer.body
         assert len(ids(answer)) == 2
-    wrong = call(app, TRANSFER, raw, headers={"SOAPAction": "urn:getShipment"})
+    wrong = call(app, TRANSFER_PATH, raw, headers={"SOAPAction": "urn:getShipment"})
     assert wrong.is_fault
 
 

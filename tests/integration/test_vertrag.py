@@ -11,31 +11,9 @@ from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import Contract
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import token
+from tests.integration.portfolio_calls import V, get_data, list_contracts
 from tests.integration.portfolio_helpers import make_customer, two_firms
-from tests.support import Answer, call, envelope, token_header
-
-VERTRAG_PATH = "/bipro/VertragService_2.6.1.1.0"
-V = "http://www.bipro.net/namespace/vertrag"
-N = "http://www.bipro.net/namespace/nachrichten"
-
-
-def get_data(app: BiproApplication, tok: str, number: str) -> Answer:
-    body = (
-        f'<v:getData xmlns:v="{V}" xmlns:n="{N}"><v:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>"
-        f"<v:Vertragsauskunft><v:Vertragsnummer><v:Versicherungsscheinnummer>{number}"
-        "</v:Versicherungsscheinnummer></v:Vertragsnummer></v:Vertragsauskunft></v:Request></v:getData>"
-    )
-    return call(app, VERTRAG_PATH, envelope(body, token_header(tok)))
-
-
-def list_contracts(app: BiproApplication, tok: str, inner: str = "") -> Answer:
-    body = (
-        f'<v:listContracts xmlns:v="{V}" xmlns:n="{N}"><v:Request>'
-        "<n:BiPROVersion>2.6.1.1.0</n:BiPROVersion>"
-        f"{inner}</v:Request></v:listContracts>"
-    )
-    return call(app, VERTRAG_PATH, envelope(body, token_header(tok)))
+from tests.support import Answer
 
 
 def numbers(answer: Answer) -> list[str]:
