@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: BiPRO releases whose messages this service understands (first two parts of ``BiPROVersion``).
-DEFAULT_RELEASES = ("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7")
+DEFAULT_RELEASES = ("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8")
 
 
 class Settings(BaseSettings):

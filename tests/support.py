@@ -18,6 +18,7 @@ from bipro_service.namespaces import (
     WSSE,
     WST,
 )
+from tests.official import assert_official
 
 STS_PATH = "/bipro/STS/UserPasswordLogin_2.6.1.1.0"
 NS = {"soap": SOAP11_ENV, "nachr": NACHRICHTEN, "wst": WST, "wsc": WSC, "wsse": WSSE}
@@ -61,8 +62,9 @@ def call(
     query: str = "",
     headers: dict[str, str] | None = None,
     remote: str = "127.0.0.1",
+    check_official: bool = True,
 ) -> Answer:
-    """Call the WSGI app in process."""
+    """Call the WSGI app in process; a SOAP answer must validate against the official XSDs."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -91,7 +93,11 @@ def call(
         captured["headers"] = dict(response_headers)
 
     data = b"".join(app(environ, start_response))
-    return Answer(captured["status"], captured["headers"], data)
+    answer = Answer(captured["status"], captured["headers"], data)
+    if method == "POST" and path.startswith("/bipro/") and check_official:
+        # Every SOAP answer a test sees is held to the official BiPRO 2.6 XSDs.
+        assert_official(answer.headers.get("Content-Type", ""), data)
+    return answer
 
 
 def envelope(body: str, header: str = "", prefix: str = "soapenv") -> bytes:

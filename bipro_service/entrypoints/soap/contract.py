@@ -114,6 +114,8 @@ def write_contract(
         written.append(path)
         target = schema_dir / service.definition.file_stem
         target.mkdir(parents=True, exist_ok=True)
+        for stale in target.glob("*.xsd"):  # a namespace the service no longer uses
+            stale.unlink()
         for name, content in schema_documents(wsdl).items():
             (target / name).write_bytes(content)
             written.append(target / name)

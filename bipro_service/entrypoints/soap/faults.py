@@ -12,13 +12,22 @@ from spyne.util.xml import get_object_as_xml
 
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.engine import database_problem, database_unavailable
-from bipro_service.domain.status import BiproError, InternalError, Meldung, ServiceUnavailable
+from bipro_service.adapters.xml.envelope import finish, new_envelope
+from bipro_service.domain.status import (
+    BiproError,
+    InternalError,
+    Meldung,
+    MeldungArt,
+    MeldungID,
+    ServiceUnavailable,
+)
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.messages import BiproException, CT_Meldung, CT_Status
-from bipro_service.namespaces import NACHRICHTEN, SOAP11_ENV
+from bipro_service.namespaces import SOAP11_ENV
 
 log = logging.getLogger(__name__)
 DATABASE_UNAVAILABLE = "database unavailable"
+DONE = Meldung(MeldungArt.HINWEIS, MeldungID.OTHER, "Verarbeitung abgeschlossen.")
 
 
 def zeitstempel(moment: datetime | None = None) -> str:
@@ -32,6 +41,10 @@ def make_status(
     """The full ``Status`` of an answer; also records the outcome for the audit trail."""
     items = list(meldungen)
     rc.answered(ok, items)
+    if not items:
+        # The norm wants at least one Meldung in every Status; services name their own codes,
+        # this is only the floor.
+        items = [DONE if ok else InternalError().meldung]
     return CT_Status(
         ProzessID=rc.prozess_id,
         Zeitstempel=zeitstempel(),
@@ -76,16 +89,13 @@ def to_spyne_fault(error: BiproError, rc: RequestContext) -> Fault:
 
 def fault_envelope(error: BiproError, rc: RequestContext) -> bytes:
     """A complete SOAP 1.1 fault envelope, for errors found before Spyne dispatch."""
-    env = etree.Element(
-        f"{{{SOAP11_ENV}}}Envelope", nsmap={"soap": SOAP11_ENV, "nachr": NACHRICHTEN}
-    )
-    body = etree.SubElement(env, f"{{{SOAP11_ENV}}}Body")
+    env, body = new_envelope()
     fault = etree.SubElement(body, f"{{{SOAP11_ENV}}}Fault")
-    etree.SubElement(fault, "faultcode").text = f"soap:{error.faultcode}"
+    etree.SubElement(fault, "faultcode").text = f"soapenv:{error.faultcode}"
     etree.SubElement(fault, "faultstring").text = error.text
     detail = etree.SubElement(fault, "detail")
     detail.append(bipro_exception_element(error, rc))
-    return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
+    return etree.tostring(finish(env), xml_declaration=True, encoding="UTF-8")
 
 
 def unexpected_error(exc: BaseException, rc: RequestContext, where: str) -> BiproError:

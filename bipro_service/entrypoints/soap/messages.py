@@ -5,13 +5,17 @@ from __future__ import annotations
 from spyne import Boolean, ComplexModel, DateTime, Unicode
 from spyne.model.complex import Array
 
-from bipro_service.namespaces import NACHRICHTEN
+from bipro_service.namespaces import DATENTYPEN, NACHRICHTEN
 
 VERSION_PATTERN = r"\d{1,3}(\.\d{1,3}){4}"
+#: ``ST_Zeitstempel``: no fraction, no offset (we write UTC, docs/wire-format.md).
+ZEITSTEMPEL_PATTERN = r"\d{4}\-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-6][0-9]:[0-6][0-9]"
+DATUM_PATTERN = r"\d{4}\-[0-1][0-9]-[0-3][0-9]"
 
 
 def required(model: type, **kwargs: object) -> type:
-    """A mandatory, non-nillable element; named restrictions live in ``nachrichten``."""
+    """A mandatory, non-nillable element; named restrictions (``ST_…``) live in ``datentypen``,
+    as in the official schemas."""
     return _element(model, 1, kwargs)
 
 
@@ -22,22 +26,37 @@ def optional(model: type, **kwargs: object) -> type:
 
 def _element(model: type, min_occurs: int, kwargs: dict[str, object]) -> type:
     if "type_name" in kwargs:
-        kwargs.setdefault("__namespace__", NACHRICHTEN)
+        kwargs.setdefault("__namespace__", DATENTYPEN)
     return model.customize(min_occurs=min_occurs, nillable=False, **kwargs)  # type: ignore[attr-defined, no-any-return]
 
 
 def bipro_version(*, mandatory: bool = True) -> type:
     """The ``BiPROVersion`` element type (``ST_BiPROVersion``)."""
     wrap = required if mandatory else optional
-    return wrap(Unicode, pattern=VERSION_PATTERN, max_len=19, type_name="ST_BiPROVersion")
+    return wrap(Unicode, pattern=VERSION_PATTERN, max_len=19, type_name="ST_Version")
+
+
+def zeitstempel_type(*, mandatory: bool = True) -> type:
+    """``ST_Zeitstempel`` (``YYYY-MM-DDThh:mm:ss``), written from a string we format."""
+    wrap = required if mandatory else optional
+    return wrap(Unicode, pattern=ZEITSTEMPEL_PATTERN, type_name="ST_Zeitstempel")
+
+
+def datum_type(*, mandatory: bool = True) -> type:
+    """``ST_Datum`` (``YYYY-MM-DD``), written from a string we format."""
+    wrap = required if mandatory else optional
+    return wrap(Unicode, pattern=DATUM_PATTERN, type_name="ST_Datum")
 
 
 class CT_Meldung(ComplexModel):
     __namespace__ = NACHRICHTEN
     __type_name__ = "CT_Meldung"
     _type_info = [
-        ("ArtID", required(Unicode, values=["Fehler", "Warnung", "Hinweis"], type_name="ST_ArtID")),
-        ("MeldungID", required(Unicode, pattern=r"\d{5}", type_name="ST_MeldungID")),
+        (
+            "ArtID",
+            required(Unicode, values=["Fehler", "Warnung", "Hinweis"], type_name="ST_Meldungsart"),
+        ),
+        ("MeldungID", required(Unicode, pattern=r"\d{5}", type_name="ST_Meldung")),
         ("Text", optional(Unicode)),
         ("Quelle", optional(Unicode)),
         ("Identifikationsnummer", optional(Unicode)),
@@ -48,12 +67,13 @@ class CT_Status(ComplexModel):
     __namespace__ = NACHRICHTEN
     __type_name__ = "CT_Status"
     _type_info = [
-        ("ProzessID", required(Unicode)),
-        ("Zeitstempel", required(Unicode)),
-        ("StatusID", required(Unicode, values=["OK", "NOK"], type_name="ST_StatusID")),
-        ("Gueltigkeitsende", optional(Unicode)),
+        ("ProzessID", required(Unicode, max_len=255, type_name="ST_ProzessID")),
+        ("Zeitstempel", zeitstempel_type()),
+        ("StatusID", required(Unicode, values=["OK", "NOK"], type_name="ST_Status")),
+        ("Gueltigkeitsende", zeitstempel_type(mandatory=False)),
         ("Schwebe", required(Boolean)),
-        ("Meldung", Array(CT_Meldung, wrapped=False).customize(min_occurs=0, nillable=False)),
+        # The norm: at least one Meldung in every Status.
+        ("Meldung", Array(CT_Meldung, wrapped=False).customize(min_occurs=1, nillable=False)),
     ]
 
 
@@ -64,7 +84,7 @@ class CT_Request(ComplexModel):
     __type_name__ = "CT_Request"
     _type_info = [
         ("BiPROVersion", bipro_version()),
-        ("ConsumerID", optional(Unicode, max_len=100, type_name="ST_ConsumerID")),
+        ("ConsumerID", optional(Unicode, max_len=50, type_name="ST_Text050")),
     ]
 
 

@@ -11,6 +11,7 @@ from spyne import Application, const
 from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
+from bipro_service.adapters.xml.envelope import rehome, seed_prefixes
 from bipro_service.entrypoints.soap.context import ENVELOPE_KEY
 from bipro_service.entrypoints.soap.messages import BiproException
 
@@ -34,6 +35,15 @@ class PreparsedSoap11(Soap11):
     def validate_body(self, ctx: Any, message: Any) -> None:
         # Validated by the pipeline before dispatch, against the same schema.
         return None
+
+
+class BiproSoap11(Soap11):
+    """SOAP 1.1 answers with our fixed prefix map (``namespaces.PREFIXES``) instead of Spyne's
+    ``tns``/``s0``/``soap11env``; ``xsi:type`` for the abstract types of the norm."""
+
+    def serialize(self, ctx: Any, message: Any) -> None:
+        super().serialize(ctx, message)
+        ctx.out_document = rehome(ctx.out_document)
 
 
 @dataclass(frozen=True)
@@ -81,9 +91,10 @@ def mount(definition: ServiceDefinition) -> MountedService:
         tns=definition.namespace,
         name=definition.name,
         in_protocol=protocol,
-        out_protocol=Soap11(),
+        out_protocol=BiproSoap11(polymorphic=True),
         classes=[BiproException],
     )
+    seed_prefixes(application.interface)
     operations = {
         key: descriptors[0].name
         for key, descriptors in application.interface.service_method_map.items()
