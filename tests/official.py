@@ -8,13 +8,19 @@ sentence :data:`MISSING` — the one skip this project allows.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import os
 from pathlib import Path
 
 import pytest
-from bipro_clients.conformance.official_xsd import OfficialSchemas, load
+from bipro_clients.conformance.official_xsd import (
+    OfficialSchemas,
+    answer_errors,
+    load,
+    split_multipart,
+)
+from lxml import etree
+
+from bipro_service.namespaces import PREFIX_OF, PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSING = (
@@ -49,22 +55,7 @@ def require_schemas() -> OfficialSchemas:
 
 def split_mtom(content_type: str, body: bytes) -> tuple[bytes, dict[str, bytes]]:
     """The root part and the other parts (by Content-ID) of a ``multipart/related`` answer."""
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body
-    )
-    start = message.get_param("start")
-    root: bytes | None = None
-    parts: dict[str, bytes] = {}
-    for part in message.iter_parts():
-        cid = (part.get("Content-ID") or "").strip().strip("<>")
-        data = part.get_payload(decode=True) or b""
-        if root is None and (start is None or cid == str(start).strip("<>")):
-            root = data
-        else:
-            parts[cid] = data
-    if root is None:
-        raise AssertionError("multipart answer without its root part")
-    return root, parts
+    return split_multipart(content_type, body)
 
 
 def official_errors(content_type: str, body: bytes) -> list[str]:
@@ -72,17 +63,36 @@ def official_errors(content_type: str, body: bytes) -> list[str]:
     found = schemas()
     if found is None or not body:
         return []
+    return answer_errors(found, body, content_type)
+
+
+def prefix_errors(content_type: str, body: bytes) -> list[str]:
+    """Places where an answer leaves the one prefix map (``namespaces.PREFIXES``)."""
+    if not body:
+        return []
     if content_type.lower().startswith("multipart/related"):
-        root, parts = split_mtom(content_type, body)
-        return found.errors(root, parts)
-    return found.errors(body)
+        body = split_mtom(content_type, body)[0]
+    if not body.lstrip().startswith(b"<"):
+        return []
+    root = etree.fromstring(body)
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for prefix, uri in element.nsmap.items():
+            if PREFIXES.get(prefix or "") != uri:
+                problems.append(f"{element.tag}: declares {prefix}={uri}")
+        namespace = etree.QName(element).namespace
+        if namespace and element.prefix != PREFIX_OF.get(namespace):
+            problems.append(f"{element.tag}: prefix {element.prefix!r}")
+    return sorted(set(problems))
 
 
 def assert_official(content_type: str, body: bytes) -> None:
-    """Fail when an answer does not validate against the official XSDs."""
-    problems = official_errors(content_type, body)
+    """Fail when an answer leaves the prefix map or does not validate against the official XSDs."""
+    problems = prefix_errors(content_type, body) + official_errors(content_type, body)
     assert not problems, (
-        "answer violates the official BiPRO 2.6 XSDs:\n"
+        "answer violates the prefix map or the official BiPRO 2.6 XSDs:\n"
         + "\n".join(problems[:10])
         + "\n"
         + body[:3000].decode("utf-8", "replace")

@@ -42,6 +42,7 @@ from tests.conftest import fresh_settings
 from tests.e2e.server import running_server
 from tests.integration.accounts_helpers import make_firm, make_user
 from tests.integration.portfolio_helpers import make_customer, make_shipment
+from tests.official import official_dir
 
 BIN = Path(sys.executable).parent
 CONFORMANCE = BIN / "bipro-conformance"
@@ -120,8 +121,15 @@ def served(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     if not CONFORMANCE.exists():
         pytest.fail(f"{CONFORMANCE} not found: make install (pip install -e ./clients)")
+    # Every answer of every case is also held to the official BiPRO 2.6 XSDs when we have them.
+    folder = official_dir()
+    official = ["--official-xsd", str(folder)] if folder is not None else []
     return subprocess.run(
-        [str(CONFORMANCE), "run", *args], capture_output=True, text=True, timeout=300, check=False
+        [str(CONFORMANCE), "run", *official, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

@@ -8,8 +8,11 @@ import os
 import sys
 from pathlib import Path
 
+from lxml import etree
+
 from bipro_clients.conformance.cases import CASES, Case, CaseResult
 from bipro_clients.conformance.context import DEFAULT_LOCKOUT_THRESHOLD, Certificate, Context
+from bipro_clients.conformance.official_xsd import load
 from bipro_clients.conformance.report import html_report, json_report, terminal_table
 from bipro_clients.conformance.runner import (
     SheetError,
@@ -52,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--report", help="also write report.html or report.json")
     run.add_argument("--only", help="comma-separated case names (default: all)")
+    run.add_argument(
+        "--official-xsd",
+        metavar="DIR",
+        help="folder of the official BiPRO XSDs (bipro-*.xsd): every answer must validate",
+    )
     run.add_argument("--timeout", type=float, default=30.0, help="seconds per call (30)")
     tls = run.add_argument_group("TLS")
     tls.add_argument("--cacert", help="CA bundle to verify the server")
@@ -186,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         cases = select_cases(args.only.split(",") if args.only is not None else None)
         report = _report_path(args.report)
         ctx = _context(args, config)
-    except (OSError, ValueError) as error:
+        if args.official_xsd:
+            ctx.official = load(args.official_xsd)
+    except (OSError, ValueError, etree.XMLSchemaParseError) as error:
         return _fail(str(error))
     print(
         f"Endpoint {ctx.endpoint} as {ctx.login} ({ctx.own_firm}); other test firm "

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import requests
 
 from bipro_clients.claims import SchadenClient
+from bipro_clients.conformance.official_xsd import OfficialSchemas
 from bipro_clients.conformance.recorder import Exchange, Recorder
 from bipro_clients.factory import ClientConfig, make_session
 from bipro_clients.services import NavigationClient, TransferClient, VertragClient
@@ -107,6 +108,9 @@ class Context:
     """Partnernummern of customers the own firm served until a change of broker (sheet)."""
     has_sheet: bool = True
     """False for a run without ``--sheet``: the cases that need one are skipped."""
+    official: OfficialSchemas | None = None
+    """The official BiPRO schema set (``--official-xsd``): every answer of every case must
+    validate against it."""
     recorder: Recorder = field(default_factory=Recorder)
     _tokens: TokenSource | None = field(default=None, repr=False)
     _http: requests.Session | None = field(default=None, repr=False)

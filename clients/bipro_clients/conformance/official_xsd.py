@@ -10,6 +10,8 @@ infoset: each ``xop:Include`` is replaced by the base64 text of the part it name
 from __future__ import annotations
 
 import base64
+import email.parser
+import email.policy
 import functools
 from collections.abc import Mapping
 from pathlib import Path
@@ -107,3 +109,43 @@ def inline_xop(root: etree._Element, parts: Mapping[str, bytes]) -> etree._Eleme
 def load(folder: str | Path) -> OfficialSchemas:
     """The schema set of ``folder``, loaded once per process."""
     return OfficialSchemas(Path(folder))
+
+
+def split_multipart(content_type: str, body: bytes) -> tuple[bytes, dict[str, bytes]]:
+    """The root part and the other parts (by Content-ID) of a ``multipart/related`` message."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    start = message.get_param("start")
+    root: bytes | None = None
+    parts: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        cid = (part.get("Content-ID") or "").strip().strip("<>")
+        data = part.get_payload(decode=True) or b""
+        if not isinstance(data, bytes):
+            data = str(data).encode()
+        if root is None and (start is None or cid == str(start).strip().strip("<>")):
+            root = data
+        else:
+            parts[cid] = data
+    if root is None:
+        raise ValueError("multipart message without its root part")
+    return root, parts
+
+
+def answer_errors(schemas: OfficialSchemas, body: bytes, content_type: str = "") -> list[str]:
+    """Errors of one HTTP answer body: SOAP XML, or MTOM (``multipart/related``; without a
+    content type the boundary is taken from the body's first line)."""
+    stripped = body.lstrip()
+    if not content_type.lower().startswith("multipart/") and stripped.startswith(b"--"):
+        boundary = stripped.split(b"\n", 1)[0].strip()[2:].decode("ascii", "replace")
+        content_type = f'multipart/related; boundary="{boundary}"'
+    if content_type.lower().startswith("multipart/"):
+        root, parts = split_multipart(content_type, body)
+        return schemas.errors(root, parts)
+    if not stripped.startswith(b"<"):
+        return []
+    try:
+        return schemas.errors(body)
+    except etree.XMLSyntaxError as error:
+        return [f"answer is no XML: {error}"]

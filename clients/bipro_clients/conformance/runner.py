@@ -15,6 +15,8 @@ from bipro_clients.conformance.context import (
     Certificate,
     Credentials,
 )
+from bipro_clients.conformance.official_xsd import OfficialSchemas, answer_errors
+from bipro_clients.conformance.recorder import Exchange
 from bipro_clients.errors import BiproFault
 from bipro_clients.factory import ClientConfig
 from bipro_clients.session import is_login_refusal
@@ -246,6 +248,11 @@ def run_case(ctx: Context, case: Case) -> CaseResult:
         except Exception as error:
             expected, observed = case.title, f"error {type(error).__name__}: {error}"
             result = "FAIL"
+    if ctx.official is not None and result != "SKIP":
+        violations = official_violations(ctx.official, ctx.recorder.exchanges)
+        if violations:
+            observed = f"{observed}; answer not valid against the official XSDs: {violations[0]}"
+            result = "FAIL"
     exchanges = []
     if result == "FAIL":
         exchanges = [e.masked(ctx.secrets) for e in ctx.recorder.exchanges]
@@ -258,6 +265,18 @@ def run_case(ctx: Context, case: Case) -> CaseResult:
         round(time.monotonic() - started, 3),
         exchanges,
     )
+
+
+def official_violations(schemas: OfficialSchemas, exchanges: Iterable[Exchange]) -> list[str]:
+    """``<url>: <first error>`` for every recorded answer that leaves the official schemas."""
+    found = []
+    for exchange in exchanges:
+        if not exchange.response:
+            continue
+        errors = answer_errors(schemas, exchange.response.encode("utf-8"))
+        if errors:
+            found.append(f"{exchange.url}: {errors[0]}"[:400])
+    return found
 
 
 def run_suite(
