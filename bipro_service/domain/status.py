@@ -43,20 +43,71 @@ class MeldungID(enum.StrEnum):
     ACKNOWLEDGE_NOT_POSSIBLE = "04004"
     CATEGORY_NOT_SUPPORTED = "04005"
     AVAILABILITY_PASSED = "04006"
-    # TAA (420): our own codes in 02xxx, BiPRO publishes none for these (docs/taa.md).
-    QUOTE_CALCULATED = "02000"
-    OFFER_CREATED = "02001"
-    ORDER_ACCEPTED = "02002"
-    ORDER_REPEATED = "02003"
-    MAXIMUM_EXCEEDED = "02010"
-    IMAGINARY_PROFIT_EXCEEDED = "02011"
-    NOT_OFFERED = "02012"
-    UNDER_INSURANCE = "02020"
-    PAYMENT_MODE_CHANGED = "02021"
-    TARIFF_NOTICE = "02022"
-    OFFER_EXPIRED = "02030"
-    OFFER_ALREADY_ORDERED = "02031"
+    # TAA (420): official codes of ST_Meldung; our findings (TaaFinding) share some of them and
+    # are told apart by Identifikationsnummer (docs/status-codes.md, docs/taa.md).
+    DATA_EVALUATED = "00101"
+    DATA_CHANGED = "00102"
+    APPLICATION_POLICED = "00106"
+    BINDING_OFFER = "00107"
+    TAA_NOT_PROCESSED = "01000"
+    TARIFF_CALCULATED = "01005"
+    NO_TARIFF = "01015"
     OTHER = "99999"
+
+
+class TaaFinding(enum.StrEnum):
+    """What the TAA service (420) found; the value is the ``Identifikationsnummer`` of its
+    ``Meldung``, the official ``MeldungID`` is :attr:`meldung_id` (several share one)."""
+
+    QUOTE_CALCULATED = "TAA-BERECHNET"
+    OFFER_CREATED = "TAA-ANGEBOT-ERSTELLT"
+    ORDER_ACCEPTED = "TAA-POLICIERT"
+    ORDER_REPEATED = "TAA-AUFTRAG-WIEDERHOLT"
+    MAXIMUM_EXCEEDED = "TAA-HOECHSTSUMME"
+    IMAGINARY_PROFIT_EXCEEDED = "TAA-IMAGINAERER-GEWINN"
+    NOT_OFFERED = "TAA-NICHT-ANGEBOTEN"
+    UNDER_INSURANCE = "TAA-UNTERVERSICHERUNG"
+    PAYMENT_MODE_CHANGED = "TAA-ZAHLWEISE-GEAENDERT"
+    TARIFF_NOTICE = "TAA-HINWEIS"
+    START_MOVED = "TAA-BEGINN-VERSCHOBEN"
+    OFFER_EXPIRED = "TAA-ANGEBOT-ABGELAUFEN"
+    OFFER_ALREADY_ORDERED = "TAA-ANGEBOT-BEANTRAGT"
+
+    @property
+    def meldung_id(self) -> MeldungID:
+        return _TAA_CODES[self]
+
+    @property
+    def art(self) -> MeldungArt:
+        if self in _TAA_ERRORS:
+            return MeldungArt.FEHLER
+        return MeldungArt.WARNUNG if self is TaaFinding.UNDER_INSURANCE else MeldungArt.HINWEIS
+
+
+_TAA_CODES: dict[TaaFinding, MeldungID] = {
+    TaaFinding.QUOTE_CALCULATED: MeldungID.TARIFF_CALCULATED,
+    TaaFinding.OFFER_CREATED: MeldungID.BINDING_OFFER,
+    TaaFinding.ORDER_ACCEPTED: MeldungID.APPLICATION_POLICED,
+    TaaFinding.ORDER_REPEATED: MeldungID.APPLICATION_POLICED,
+    TaaFinding.MAXIMUM_EXCEEDED: MeldungID.NO_TARIFF,
+    TaaFinding.IMAGINARY_PROFIT_EXCEEDED: MeldungID.TAA_NOT_PROCESSED,
+    TaaFinding.NOT_OFFERED: MeldungID.NO_TARIFF,
+    TaaFinding.UNDER_INSURANCE: MeldungID.DATA_EVALUATED,
+    TaaFinding.PAYMENT_MODE_CHANGED: MeldungID.DATA_CHANGED,
+    TaaFinding.TARIFF_NOTICE: MeldungID.DATA_EVALUATED,
+    TaaFinding.START_MOVED: MeldungID.DATA_CHANGED,
+    TaaFinding.OFFER_EXPIRED: MeldungID.TAA_NOT_PROCESSED,
+    TaaFinding.OFFER_ALREADY_ORDERED: MeldungID.TAA_NOT_PROCESSED,
+}
+_TAA_ERRORS = frozenset(
+    {
+        TaaFinding.MAXIMUM_EXCEEDED,
+        TaaFinding.IMAGINARY_PROFIT_EXCEEDED,
+        TaaFinding.NOT_OFFERED,
+        TaaFinding.OFFER_EXPIRED,
+        TaaFinding.OFFER_ALREADY_ORDERED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +129,11 @@ def hinweis(meldung_id: MeldungID, text: str) -> Meldung:
 def fehler(meldung_id: MeldungID, text: str, quelle: str | None = None) -> Meldung:
     """An error (``Fehler``), with the request field it is about when there is one."""
     return Meldung(MeldungArt.FEHLER, meldung_id, text, quelle)
+
+
+def finding(kind: TaaFinding, text: str, quelle: str | None = None) -> Meldung:
+    """A TAA finding: its official code and art, told apart by ``Identifikationsnummer``."""
+    return Meldung(kind.art, kind.meldung_id, text, quelle, kind.value)
 
 
 class BiproError(Exception):

@@ -29,7 +29,7 @@ from bipro_service.adapters.db.models import (
     TaaOrder,
 )
 from bipro_service.domain import offer as offer_rules
-from bipro_service.domain.status import Meldung, MeldungID, fehler, hinweis
+from bipro_service.domain.status import Meldung, MeldungID, TaaFinding, fehler, finding
 from bipro_service.domain.tariff import Quote, QuoteRequest
 from bipro_service.domain.tariff.snapshot import quote_from_dict, request_from_dict
 from bipro_service.domain.valoren import Clause
@@ -85,8 +85,8 @@ def place_order(
     if offer_rules.is_expired(offer.valid_until, today):
         return OrderOutcome(
             [
-                fehler(
-                    MeldungID.OFFER_EXPIRED,
+                finding(
+                    TaaFinding.OFFER_EXPIRED,
                     f"Angebot {offer.offer_number} war bis {offer.valid_until:%d.%m.%Y} gültig; "
                     "bitte ein neues Angebot einholen.",
                     "Angebotsnummer",
@@ -126,8 +126,8 @@ def _repeated(uow: UnitOfWork, offer: TaaOffer, order: TaaOrder) -> OrderOutcome
     if contract is None:
         return OrderOutcome(
             [
-                fehler(
-                    MeldungID.OFFER_ALREADY_ORDERED,
+                finding(
+                    TaaFinding.OFFER_ALREADY_ORDERED,
                     f"Angebot {offer.offer_number} wurde bereits beantragt.",
                     "Angebotsnummer",
                 )
@@ -140,7 +140,7 @@ def _repeated(uow: UnitOfWork, offer: TaaOffer, order: TaaOrder) -> OrderOutcome
         f"Vertrag {contract.versicherungsscheinnummer}; es wurde kein weiterer Vertrag angelegt."
     )
     return OrderOutcome(
-        [hinweis(MeldungID.ORDER_REPEATED, text)],
+        [finding(TaaFinding.ORDER_REPEATED, text)],
         offer,
         order,
         contract,
@@ -181,8 +181,8 @@ def _order(
     if begin < today:
         begin = today
         meldungen.append(
-            hinweis(
-                MeldungID.TARIFF_NOTICE,
+            finding(
+                TaaFinding.START_MOVED,
                 f"Der angebotene Versicherungsbeginn {offer.begin:%d.%m.%Y} ist vorbei; "
                 f"Versicherungsschutz besteht ab heute, {today:%d.%m.%Y}.",
             )
@@ -244,8 +244,8 @@ def _order(
         is_test=is_test,
     )
     order.shipment_id = shipment.id
-    accepted = hinweis(
-        MeldungID.ORDER_ACCEPTED,
+    accepted = finding(
+        TaaFinding.ORDER_ACCEPTED,
         f"Antrag angenommen: Vertrag {contract.versicherungsscheinnummer}, Widerrufsfrist bis "
         f"{withdrawal:%d.%m.%Y}.",
     )

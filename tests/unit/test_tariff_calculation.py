@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bipro_service.domain.status import MeldungArt, MeldungID
+from bipro_service.domain.status import MeldungArt, TaaFinding
 from bipro_service.domain.tariff import Assessment, LineKind, calculate
 from bipro_service.domain.tariff.snapshot import (
     quote_from_dict,
@@ -38,7 +38,7 @@ def run(**changes: Any) -> Assessment:
 
 
 def ids(assessment: Assessment) -> list[str]:
-    return [m.meldung_id.value for m in assessment.meldungen]
+    return [m.identifikationsnummer or m.meldung_id.value for m in assessment.meldungen]
 
 
 def amounts(assessment: Assessment, kind: LineKind) -> list[Decimal]:
@@ -102,7 +102,7 @@ def test_instalment_surcharges(mode: str, surcharge: str | None, count: int) -> 
     assessment = run(cover="open", payment_mode=mode)  # net 900.00
     assert amounts(assessment, LineKind.INSTALMENT) == ([Decimal(surcharge)] if surcharge else [])
     assert assessment.quote is not None and len(assessment.quote.instalments) == count
-    assert ids(assessment) == ["02022"]
+    assert ids(assessment) == ["TAA-HINWEIS"]
 
 
 def test_monthly_with_sepa_mandate() -> None:
@@ -116,7 +116,11 @@ def test_monthly_without_sepa_mandate_is_quarterly_with_a_notice() -> None:
     assert assessment.quote is not None
     assert assessment.quote.payment_mode.value == "quarterly"
     assert amounts(assessment, LineKind.INSTALMENT) == [Decimal("45.00")]
-    notice = next(m for m in assessment.meldungen if m.meldung_id is MeldungID.PAYMENT_MODE_CHANGED)
+    notice = next(
+        m
+        for m in assessment.meldungen
+        if m.identifikationsnummer == TaaFinding.PAYMENT_MODE_CHANGED
+    )
     assert notice.art is MeldungArt.HINWEIS and "SEPA" in notice.text and "5 %" in notice.text
 
 
@@ -134,7 +138,7 @@ def test_no_instalments_for_single_transports_and_individual_declaration(
     assert assessment.quote is not None
     assert assessment.quote.payment_mode.value == "annual"
     assert assessment.quote.instalments == (assessment.quote.gross,)
-    assert "02021" in ids(assessment)
+    assert "TAA-ZAHLWEISE-GEAENDERT" in ids(assessment)
     assert not assessment.quote.advance_premium
 
 
@@ -153,7 +157,7 @@ def test_insurance_tax_and_cross_border_exemption() -> None:
 def test_maximum_per_transport_kind() -> None:
     assert run(transport_kind="post", base="25000.00").ok  # at the maximum
     refused = run(transport_kind="post", base="25000.01")
-    assert not refused.ok and ids(refused) == ["02010"]
+    assert not refused.ok and ids(refused) == ["TAA-HOECHSTSUMME"]
     assert "25.000,00 EUR" in refused.meldungen[0].text
     assert not run(cover="open", transport_kind="post", base="30000.00").ok
     # the sum counts, not the value: an under-insured shipment within the maximum is accepted
@@ -163,17 +167,19 @@ def test_maximum_per_transport_kind() -> None:
 def test_imaginary_profit_at_most_ten_percent_of_the_sum() -> None:
     assert run(base="90000.00", imaginary_profit="10000.00").ok  # 10,000 = 10 % of 100,000
     refused = run(base="90000.00", imaginary_profit="10000.01")
-    assert ids(refused) == ["02011"] and "AVB 6.3.3" in refused.meldungen[0].text
+    assert ids(refused) == ["TAA-IMAGINAERER-GEWINN"] and "AVB 6.3.3" in refused.meldungen[0].text
     # the cap is on the sum insured (AVB 6.3.3), not on the value: 9,000 > 10 % of 80,000
     assert ids(run(base="90000.00", imaginary_profit="9000.00", sum_insured="80000.00")) == [
-        "02011"
+        "TAA-IMAGINAERER-GEWINN"
     ]
 
 
 def test_not_offered_combinations_and_inclusions() -> None:
-    assert ids(run(transport_kind="post", valuables_class="cash", base="1000.00")) == ["02012"]
+    assert ids(run(transport_kind="post", valuables_class="cash", base="1000.00")) == [
+        "TAA-NICHT-ANGEBOTEN"
+    ]
     refused = run(valuables_class="jewellery", accrued_interest="100.00")
-    assert ids(refused) == ["02012"] and "AVB 6.3.1" in refused.meldungen[0].text
+    assert ids(refused) == ["TAA-NICHT-ANGEBOTEN"] and "AVB 6.3.1" in refused.meldungen[0].text
     assert run(valuables_class="jewellery", accrued_interest="0.00").ok  # 0 = not agreed
 
 
@@ -181,7 +187,11 @@ def test_all_errors_are_reported_together() -> None:
     refused = run(
         transport_kind="post", valuables_class="cash", base="90000.00", imaginary_profit="20000.00"
     )
-    assert sorted(ids(refused)) == ["02010", "02011", "02012"]
+    assert sorted(ids(refused)) == [
+        "TAA-HOECHSTSUMME",
+        "TAA-IMAGINAERER-GEWINN",
+        "TAA-NICHT-ANGEBOTEN",
+    ]
     assert refused.quote is None
 
 
@@ -189,7 +199,10 @@ def test_under_insurance_warning_quantifies() -> None:
     assessment = run(base="100000.00", sum_insured="80000.00")
     assert assessment.ok
     (warning,) = assessment.meldungen
-    assert warning.art is MeldungArt.WARNUNG and warning.meldung_id is MeldungID.UNDER_INSURANCE
+    assert (
+        warning.art is MeldungArt.WARNUNG
+        and warning.identifikationsnummer == TaaFinding.UNDER_INSURANCE
+    )
     for part in ("80.000,00 EUR", "20.000,00 EUR", "20 %", "100.000,00 EUR", "80 %", "AVB 7.5"):
         assert part in warning.text
 

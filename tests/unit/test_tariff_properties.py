@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bipro_service.domain.status import MeldungArt, MeldungID
+from bipro_service.domain.status import MeldungArt, TaaFinding
 from bipro_service.domain.tariff import CoverKind, Inclusion, LineKind, calculate
 from bipro_service.domain.tariff.money import split_instalments
 from bipro_service.domain.tariff.snapshot import quote_from_dict, quote_to_dict
@@ -60,14 +60,14 @@ def _expected_errors(data: dict[str, Any]) -> set[str]:
     kind, valuables = request.transport_kind, request.valuables_class
     errors = set()
     if TARIFF.rate(kind, valuables) is None:
-        errors.add("02012")
+        errors.add("TAA-NICHT-ANGEBOTEN")
     for item, amount in request.value.inclusions.items():
         if amount > 0 and valuables not in TARIFF.inclusion_classes[item]:
-            errors.add("02012")
+            errors.add("TAA-NICHT-ANGEBOTEN")
     if request.effective_sum > TARIFF.maxima[kind]:
-        errors.add("02010")
+        errors.add("TAA-HOECHSTSUMME")
     if request.value.inclusion(Inclusion.IMAGINARY_PROFIT) > request.effective_sum / 10:
-        errors.add("02011")
+        errors.add("TAA-IMAGINAERER-GEWINN")
     return errors
 
 
@@ -75,7 +75,11 @@ def _expected_errors(data: dict[str, Any]) -> set[str]:
 @given(inputs())
 def test_refused_exactly_when_a_rule_is_broken(data: dict[str, Any]) -> None:
     assessment = calculate(TARIFF, request_of(data))
-    errors = {m.meldung_id.value for m in assessment.meldungen if m.art is MeldungArt.FEHLER}
+    errors = {
+        m.identifikationsnummer or m.meldung_id.value
+        for m in assessment.meldungen
+        if m.art is MeldungArt.FEHLER
+    }
     assert errors == _expected_errors(data)
     assert assessment.ok == (not errors)
     assert (assessment.quote is None) == bool(errors)
@@ -130,7 +134,9 @@ def test_invariants_of_an_accepted_quote(data: dict[str, Any]) -> None:
         data["clauses"]
     )
     # under-insurance is warned about exactly when the sum is below the value
-    warned = any(m.meldung_id is MeldungID.UNDER_INSURANCE for m in assessment.meldungen)
+    warned = any(
+        m.identifikationsnummer == TaaFinding.UNDER_INSURANCE for m in assessment.meldungen
+    )
     assert warned == (quote.sum_insured < quote.insured_value)
     # the stored form of an offer gives the same quote back
     assert quote_from_dict(quote_to_dict(quote)) == quote
@@ -150,7 +156,9 @@ def test_payment_mode_applied(data: dict[str, Any], wanted: str) -> None:
         assert applied == "quarterly"
     else:
         assert applied == wanted
-    changed = any(m.meldung_id is MeldungID.PAYMENT_MODE_CHANGED for m in assessment.meldungen)
+    changed = any(
+        m.identifikationsnummer == TaaFinding.PAYMENT_MODE_CHANGED for m in assessment.meldungen
+    )
     assert changed == (applied != wanted)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bipro_service.domain.status import MeldungArt, MeldungID
+from bipro_service.domain.status import MeldungArt, TaaFinding
 from bipro_service.domain.tariff import calculate
 from tests.unit.tariff_helpers import TARIFF, request_of, steps_of
 from tests.unit.tariff_reference import reference
@@ -85,23 +85,28 @@ def test_worked_example_line_by_line(title: str) -> None:
 @pytest.mark.parametrize(
     ("title", "ids"),
     [
-        ("Example A", ["02022"]),
-        ("Example B", ["02021"]),
-        ("Example C", ["02020", "02021", "02022", "02022"]),
-        ("Example D", ["02022"]),
-        ("Example E", ["02020", "02022", "02022"]),
-        ("Example F", ["02021", "02022"]),
+        ("Example A", ["TAA-HINWEIS"]),
+        ("Example B", ["TAA-ZAHLWEISE-GEAENDERT"]),
+        (
+            "Example C",
+            ["TAA-UNTERVERSICHERUNG", "TAA-ZAHLWEISE-GEAENDERT", "TAA-HINWEIS", "TAA-HINWEIS"],
+        ),
+        ("Example D", ["TAA-HINWEIS"]),
+        ("Example E", ["TAA-UNTERVERSICHERUNG", "TAA-HINWEIS", "TAA-HINWEIS"]),
+        ("Example F", ["TAA-ZAHLWEISE-GEAENDERT", "TAA-HINWEIS"]),
     ],
 )
 def test_worked_example_meldungen(title: str, ids: list[str]) -> None:
     assessment = calculate(TARIFF, request_of(EXAMPLES[title][0]))
-    assert [m.meldung_id.value for m in assessment.meldungen] == ids
+    assert [m.identifikationsnummer or m.meldung_id.value for m in assessment.meldungen] == ids
     assert all(m.art is not MeldungArt.FEHLER for m in assessment.meldungen)
 
 
 def test_example_c_quantifies_the_under_insurance() -> None:
     assessment = calculate(TARIFF, request_of(EXAMPLES["Example C"][0]))
-    (warning,) = [m for m in assessment.meldungen if m.meldung_id is MeldungID.UNDER_INSURANCE]
+    (warning,) = [
+        m for m in assessment.meldungen if m.identifikationsnummer == TaaFinding.UNDER_INSURANCE
+    ]
     assert warning.art is MeldungArt.WARNUNG
     for part in ("400.000,00 EUR", "10.000,00 EUR", "2,44 %", "410.000,00 EUR", "97,56 %"):
         assert part in warning.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bipro_service.domain.status import Meldung, MeldungArt, MeldungID, fehler, hinweis
+from bipro_service.domain.status import Meldung, MeldungID, TaaFinding, fehler, finding
 from bipro_service.domain.tariff.labels import (
     CLAUSE_LABELS,
     INCLUSION_FIELDS,
@@ -95,8 +95,8 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     kind, valuables = request.transport_kind, request.valuables_class
     if tariff.rate(kind, valuables) is None:
         errors.append(
-            fehler(
-                MeldungID.NOT_OFFERED,
+            finding(
+                TaaFinding.NOT_OFFERED,
                 f"Die Wertsachenart {VALUABLES_LABELS[valuables]} wird im Tarif "
                 f"{tariff.version} für {TRANSPORT_LABELS[kind]} nicht versichert "
                 "(Versandbestimmungen).",
@@ -107,8 +107,8 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
         if amount > 0 and valuables not in tariff.inclusion_classes.get(item, frozenset()):
             label, section = INCLUSION_LABELS[item]
             errors.append(
-                fehler(
-                    MeldungID.NOT_OFFERED,
+                finding(
+                    TaaFinding.NOT_OFFERED,
                     f"{label} können für {VALUABLES_LABELS[valuables]} nicht mitversichert "
                     f"werden (AVB {section}, Tarif {tariff.version}).",
                     f"Versicherungswert/{INCLUSION_FIELDS[item]}",
@@ -119,8 +119,8 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     if total > maximum:
         what = "Versicherungssumme" if request.cover is CoverKind.SINGLE else "Maximum je Sendung"
         errors.append(
-            fehler(
-                MeldungID.MAXIMUM_EXCEEDED,
+            finding(
+                TaaFinding.MAXIMUM_EXCEEDED,
                 f"{what} {eur(total)} übersteigt das Maximum je Sendung für "
                 f"{TRANSPORT_LABELS[kind]} von {eur(maximum)} "
                 "(Maxima- und Versandbestimmungen, LV 1.2 und 5).",
@@ -131,8 +131,8 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     limit = cents(total * tariff.imaginary_profit_cap)
     if profit > total * tariff.imaginary_profit_cap:
         errors.append(
-            fehler(
-                MeldungID.IMAGINARY_PROFIT_EXCEEDED,
+            finding(
+                TaaFinding.IMAGINARY_PROFIT_EXCEEDED,
                 f"Imaginärer Gewinn {eur(profit)} übersteigt {percent(tariff.imaginary_profit_cap)}"
                 f" der Versicherungssumme ({eur(limit)}); versicherbar nach AVB 6.3.3.",
                 "Versicherungswert/ImaginaererGewinn",
@@ -141,8 +141,8 @@ def acceptance_errors(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     terms = request.open_cover
     if terms and terms.period is not None and terms.period not in tariff.declaration_periods:
         errors.append(
-            fehler(
-                MeldungID.NOT_OFFERED,
+            finding(
+                TaaFinding.NOT_OFFERED,
                 f"Anmeldezeitraum {terms.period} ist im Tarif {tariff.version} nicht vorgesehen.",
                 "LaufendeVersicherung/Anmeldezeitraum",
             )
@@ -157,9 +157,8 @@ def insurance_level(request: QuoteRequest) -> list[Meldung]:
         gap = value - total
         ratio = total / value
         return [
-            Meldung(
-                MeldungArt.WARNUNG,
-                MeldungID.UNDER_INSURANCE,
+            finding(
+                TaaFinding.UNDER_INSURANCE,
                 f"Unterversicherung: Die Versicherungssumme {eur(total)} liegt um {eur(gap)} "
                 f"({percent(_two_places(gap / value))}) unter dem Versicherungswert {eur(value)}. "
                 f"Im Schadenfall wird nur im Verhältnis Versicherungssumme zu Versicherungswert "
@@ -170,8 +169,8 @@ def insurance_level(request: QuoteRequest) -> list[Meldung]:
         ]
     if total > value:
         return [
-            hinweis(
-                MeldungID.TARIFF_NOTICE,
+            finding(
+                TaaFinding.TARIFF_NOTICE,
                 f"Die Versicherungssumme übersteigt den Versicherungswert um {eur(total - value)}; "
                 "ersetzt wird höchstens der Versicherungswert (AVB 6.1, 7.1), der Beitrag "
                 "richtet sich nach der Versicherungssumme.",
@@ -199,8 +198,8 @@ def payment_terms(tariff: Tariff, request: QuoteRequest) -> tuple[PaymentMode, l
             "(LV 6.1)"
         )
         return PaymentMode.ANNUAL, [
-            hinweis(
-                MeldungID.PAYMENT_MODE_CHANGED,
+            finding(
+                TaaFinding.PAYMENT_MODE_CHANGED,
                 f"{why}; Ratenzahlung ({PAYMENT_LABELS[wanted]}) gibt es nur für den "
                 "Vorausbeitrag einer laufenden Versicherung.",
             )
@@ -208,8 +207,8 @@ def payment_terms(tariff: Tariff, request: QuoteRequest) -> tuple[PaymentMode, l
     if wanted is PaymentMode.MONTHLY and tariff.monthly_requires_sepa and not request.sepa_mandate:
         fallback = tariff.monthly_fallback
         return fallback, [
-            hinweis(
-                MeldungID.PAYMENT_MODE_CHANGED,
+            finding(
+                TaaFinding.PAYMENT_MODE_CHANGED,
                 "Monatliche Zahlung setzt ein SEPA-Lastschriftmandat voraus; es gilt "
                 f"{PAYMENT_LABELS[fallback]}e Zahlweise mit "
                 f"{percent(tariff.instalment_surcharge(fallback))} Ratenzuschlag.",
@@ -224,8 +223,8 @@ def cover_notices(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
     terms = request.open_cover
     if terms is not None and terms.declaration is Declaration.SUMMARY:
         notices.append(
-            hinweis(
-                MeldungID.TARIFF_NOTICE,
+            finding(
+                TaaFinding.TARIFF_NOTICE,
                 "Vorausbeitrag auf den geschätzten Jahresumsatz; nach Ablauf des "
                 "Versicherungsjahres folgt die Endabrechnung nach den gemeldeten Umsätzen "
                 "(LV 4.2, 6.2).",
@@ -233,8 +232,8 @@ def cover_notices(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
         )
     elif terms is not None:
         notices.append(
-            hinweis(
-                MeldungID.TARIFF_NOTICE,
+            finding(
+                TaaFinding.TARIFF_NOTICE,
                 "Ausgewiesen ist der voraussichtliche Jahresbeitrag auf den geschätzten "
                 "Jahresumsatz; berechnet wird je angemeldetem Transport im Nachhinein "
                 "(LV 4.1, 6.1).",
@@ -249,16 +248,16 @@ def cover_notices(tariff: Tariff, request: QuoteRequest) -> list[Meldung]:
             else ""
         )
         notices.append(
-            hinweis(
-                MeldungID.TARIFF_NOTICE,
+            finding(
+                TaaFinding.TARIFF_NOTICE,
                 f"Eingeschlossen auf Antrag: {names}. Der Versicherer kann jede Klausel mit einer "
                 f"Frist von zwei Tagen kündigen.{war}",
             )
         )
     if request.cross_border and tariff.cross_border_tax_exempt:
         notices.append(
-            hinweis(
-                MeldungID.TARIFF_NOTICE,
+            finding(
+                TaaFinding.TARIFF_NOTICE,
                 "Grenzüberschreitender Transport: versicherungsteuerfrei nach "
                 "§ 4 Abs. 1 Nr. 10 VersStG.",
             )

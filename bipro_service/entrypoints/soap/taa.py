@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bipro_service.adapters.db.base import utcnow
-from bipro_service.domain.status import MeldungID, hinweis
+from bipro_service.domain.status import TaaFinding, finding
 from bipro_service.domain.tariff import Quote
 from bipro_service.entrypoints.soap import taa_wire
 from bipro_service.entrypoints.soap.base import (
@@ -83,7 +83,7 @@ class TAAService(BiproService):
         )
         meldungen = list(assessment.meldungen)
         if assessment.quote is not None:
-            meldungen.insert(0, hinweis(MeldungID.QUOTE_CALCULATED, _calculated(assessment.quote)))
+            meldungen.insert(0, finding(TaaFinding.QUOTE_CALCULATED, _calculated(assessment.quote)))
         return CT_GetQuoteResponse(
             BiPROVersion=rc.bipro_version,
             Status=make_status(rc, assessment.ok, meldungen),
@@ -113,8 +113,8 @@ class TAAService(BiproService):
                 rc.touched("customer", offer.applicant["partnernummer"])
             if outcome.shipment_id:
                 rc.touched("shipment", outcome.shipment_id)
-            created = hinweis(
-                MeldungID.OFFER_CREATED,
+            created = finding(
+                TaaFinding.OFFER_CREATED,
                 f"Angebot {offer.offer_number} erstellt, gültig bis {offer.valid_until:%d.%m.%Y}. "
                 + _calculated(quote),
             )
