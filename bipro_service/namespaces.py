@@ -24,6 +24,10 @@ TAA = BIPRO + "/versicherung/tarifierung"
 """420 Tarifierung, Angebot, Antrag."""
 PRODUKTMODELL = BIPRO + "/produktmodell"
 KOMPOSIT = BIPRO + "/versicherung/produktmodell/komposit"
+VERSICHERUNG_PRODUKTMODELL = BIPRO + "/versicherung/produktmodell"
+"""``vs-pm`` in the official files: the insurance product parts (sum insured, clauses)."""
+SACHEN = BIPRO + "/sachen"
+"""Insured things (``CT_Transport`` for the 420 Valoren tariff)."""
 NAVIGATION = BIPRO
 """440 as the field sends it: ``http://www.bipro.net/namespace``, ``Request Version="1.4.1.0"``."""
 XMIME = "http://www.w3.org/2005/05/xmlmime"
@@ -71,6 +75,8 @@ PREFIXES: dict[str, str] = {
     "tar": TAA,
     "pm": PRODUKTMODELL,
     "kom": KOMPOSIT,
+    "vspm": VERSICHERUNG_PRODUKTMODELL,
+    "sachen": SACHEN,
     "bipro": BIPRO,
     "xmime": XMIME,
     "xop": XOP,

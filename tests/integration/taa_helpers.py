@@ -1,4 +1,5 @@
-"""SOAP calls of the TAA service (BiPRO 420) for in-process tests."""
+"""SOAP calls of the TAA service (BiPRO 420) for in-process tests, in the official shapes of
+``…/versicherung/tarifierung`` (docs/wire-format.md, 420)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,44 @@ import base64
 from datetime import date
 from typing import Any
 
+from lxml import etree
+
 from bipro_service.entrypoints.wsgi import BiproApplication
+from bipro_service.namespaces import (
+    ALLGEMEIN,
+    GEVO,
+    KOMPOSIT,
+    PARTNER,
+    PRODUKTMODELL,
+    SACHEN,
+    TAA,
+    VERSICHERUNG_PRODUKTMODELL,
+    XSI,
+)
 from tests.integration.portfolio_calls import get_data, transfer
 from tests.support import Answer, call, envelope, request_body, token_header
 
 TAA_PATH = "/bipro/TAAService_2.6.1.1.0"
-T = "http://www.bipro.net/namespace/taa"
+T = TAA
+#: The prefixes of the answers (``namespaces.PREFIXES``), for ``taa_text`` paths.
+NS = {
+    "tar": TAA,
+    "gevo": GEVO,
+    "allg": ALLGEMEIN,
+    "par": PARTNER,
+    "pm": PRODUKTMODELL,
+    "vspm": VERSICHERUNG_PRODUKTMODELL,
+    "kom": KOMPOSIT,
+    "sachen": SACHEN,
+    "xsi": XSI,
+}
+#: Namespace declarations of a request, as a client generated from the official schemas
+#: writes them (its own prefixes).
+DECLARE = (
+    f'xmlns:gevo="{GEVO}" xmlns:allg="{ALLGEMEIN}" xmlns:partner="{PARTNER}" '
+    f'xmlns:pm="{PRODUKTMODELL}" xmlns:vs-pm="{VERSICHERUNG_PRODUKTMODELL}" '
+    f'xmlns:kom="{KOMPOSIT}" xmlns:sachen="{SACHEN}" xmlns:xsi="{XSI}"'
+)
 
 #: Example A of docs/tariff.md: a single courier transport of jewellery, 474.22 EUR.
 EXAMPLE_A: dict[str, Any] = {
@@ -28,35 +61,118 @@ NEW_APPLICANT: dict[str, Any] = {
     "Anschrift": {"Strasse": "Königsallee 1", "Postleitzahl": "40212", "Ort": "Düsseldorf"},
 }
 _VALUE = ("Grundwert", "Kosten", "Stueckzinsen", "Kurssteigerung", "ImaginaererGewinn", "Zoelle")
-_OPEN = ("Jahresumsatz", "Anmeldeverfahren", "Anmeldezeitraum")
+PAYMENT = {"annual": "1", "semi_annual": "2", "quarterly": "4", "monthly": "8"}
+TURNUS = {"monthly": "03", "quarterly": "04", "semi_annual": "05", "annual": "06"}
+KEY = {"post": "10", "courier": "12", "air_freight": "08", "accompanied": "12"}
 
 
-def _el(name: str, value: Any) -> str:
-    if isinstance(value, dict):
-        return f"<t:{name}>{''.join(_el(k, v) for k, v in value.items())}</t:{name}>"
-    if isinstance(value, list):
-        return "".join(_el(name, item) for item in value)
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    return f"<t:{name}>{value}</t:{name}>"
+def _kondition(name: str, value: Any) -> str:
+    return (
+        f"<pm:Kondition><pm:Wert>{value}</pm:Wert><pm:Werteinheit>20</pm:Werteinheit>"
+        f"<pm:Waehrung>EUR</pm:Waehrung><pm:Bezeichnung>{name}</pm:Bezeichnung></pm:Kondition>"
+    )
+
+
+def verkaufsprodukt(fields: dict[str, Any], begin: date | None = None) -> str:
+    """``tar:Verkaufsprodukt`` with the product as ``kom:CT_SUHVersicherung``."""
+    inner = "<pm:Bezeichnung>Valorenversicherung</pm:Bezeichnung>"
+    if "Zahlweise" in fields:
+        inner += f"<pm:GewuenschteZahlungsweise>{PAYMENT.get(fields['Zahlweise'], fields['Zahlweise'])}</pm:GewuenschteZahlungsweise>"
+    inner += "".join(_kondition(k, fields[k]) for k in _VALUE if k in fields)
+    if "Jahresumsatz" in fields:
+        inner += _kondition("Jahresumsatz", fields["Jahresumsatz"])
+    if begin is not None:
+        inner += f"<pm:Versicherungsdauer><allg:Beginn>{begin.isoformat()}T00:00</allg:Beginn></pm:Versicherungsdauer>"
+    inner += "<pm:Sparte>193</pm:Sparte>"
+    if "Versicherungssumme" in fields:
+        inner += (
+            "<vs-pm:VersicherungssummeOderLeistung>"
+            f"<vs-pm:Wert>{fields['Versicherungssumme']}</vs-pm:Wert>"
+            "<vs-pm:Werteinheit>20</vs-pm:Werteinheit><vs-pm:Waehrung>EUR</vs-pm:Waehrung>"
+            "</vs-pm:VersicherungssummeOderLeistung>"
+        )
+    for clause in fields.get("Klausel", []):
+        inner += f"<vs-pm:Klausel><vs-pm:ArtID>{clause}</vs-pm:ArtID></vs-pm:Klausel>"
+    if fields.get("Deckungsform") == "open":
+        inner += "<kom:Meldeverfahren>true</kom:Meldeverfahren>"
+    declaration = fields.get("Anmeldeverfahren")
+    if declaration == "individual":
+        inner += "<kom:Meldeturnus>01</kom:Meldeturnus>"
+    elif declaration == "summary" and fields.get("Anmeldezeitraum"):
+        inner += f"<kom:Meldeturnus>{TURNUS[fields['Anmeldezeitraum']]}</kom:Meldeturnus>"
+    return (
+        f'<t:Verkaufsprodukt><pm:Produkt xsi:type="kom:CT_SUHVersicherung">{inner}'
+        "</pm:Produkt></t:Verkaufsprodukt>"
+    )
+
+
+def gegenstand(fields: dict[str, Any]) -> str:
+    kind = fields["Transportart"]
+    route = "grenzueberschreitend" if fields.get("Grenzueberschreitend") else "inland"
+    return (
+        '<t:Gegenstand xsi:type="sachen:CT_Transport"><allg:GegenstandID>1</allg:GegenstandID>'
+        f"<sachen:TransportmittelSchluessel>{KEY[kind]}</sachen:TransportmittelSchluessel>"
+        f"<sachen:Transportmittel>{kind}</sachen:Transportmittel>"
+        f"<sachen:Route>{route}</sachen:Route>"
+        f"<sachen:Warenbezeichnung>{fields['Wertsachenart']}</sachen:Warenbezeichnung>"
+        "</t:Gegenstand>"
+    )
+
+
+def partner(applicant: dict[str, Any]) -> str:
+    """``tar:Partner`` (+ ``tar:Versicherungsnehmer``) from the flat applicant fields."""
+    person = "Firmenname" not in applicant and "Name" in applicant
+    kind = "CT_Person" if person else "CT_JuristischePerson"
+    inner = ""
+    name = applicant.get("Name") if person else applicant.get("Firmenname")
+    if name:
+        inner += f"<partner:Name>{name}</partner:Name>"
+    if "Partnernummer" in applicant:
+        inner += f"<partner:Partnernummer>{applicant['Partnernummer']}</partner:Partnernummer>"
+    inner += "<partner:PartnerID>VN</partner:PartnerID>"
+    address = applicant.get("Anschrift")
+    if address:
+        inner += (
+            "<partner:Anschrift><allg:Strasse>{Strasse}</allg:Strasse>"
+            "<allg:Postleitzahl>{Postleitzahl}</allg:Postleitzahl><allg:Ort>{Ort}</allg:Ort>"
+            "</partner:Anschrift>"
+        ).format(**address)
+    if applicant.get("Email"):
+        inner += (
+            "<partner:Kommunikationsverbindung><partner:ArtID>50</partner:ArtID>"
+            f"<partner:Kommunikationsadresse>{applicant['Email']}</partner:Kommunikationsadresse>"
+            "</partner:Kommunikationsverbindung>"
+        )
+    if person and applicant.get("Vorname"):
+        inner += f"<partner:Vorname>{applicant['Vorname']}</partner:Vorname>"
+    if person and applicant.get("Geburtsdatum"):
+        inner += f"<partner:Geburtsdatum>{applicant['Geburtsdatum']}</partner:Geburtsdatum>"
+    return (
+        f'<t:Partner xsi:type="partner:{kind}">{inner}</t:Partner>'
+        "<t:Versicherungsnehmer><partner:PartnerID>VN</partner:PartnerID></t:Versicherungsnehmer>"
+    )
+
+
+def process(
+    element: str,
+    fields: dict[str, Any],
+    *,
+    applicant: dict[str, Any] | None = None,
+    begin: date | None = None,
+    number: str | None = None,
+) -> str:
+    """``tar:Tarifierung`` / ``tar:Angebot`` / ``tar:Antrag`` in the official order."""
+    inner = f"<gevo:Vorgangsnummer>{number}</gevo:Vorgangsnummer>" if number else ""
+    if fields.get("SEPALastschriftmandat"):
+        inner += "<t:Zahlungsart>1</t:Zahlungsart>"
+    if applicant is not None:
+        inner += partner(applicant)
+    inner += verkaufsprodukt(fields, begin) + gegenstand(fields)
+    return f"<t:{element} {DECLARE}>{inner}</t:{element}>"
 
 
 def tarifierung(fields: dict[str, Any]) -> str:
-    """``Tarifierung`` in schema order from flat fields (value and open-cover parts inline)."""
-    value = {k: fields[k] for k in _VALUE if k in fields}
-    terms = {k: fields[k] for k in _OPEN if k in fields}
-    inner = _el("Deckungsform", fields["Deckungsform"]) + _el(
-        "Transportart", fields["Transportart"]
-    )
-    inner += _el("Wertsachenart", fields["Wertsachenart"]) + _el("Versicherungswert", value)
-    if "Versicherungssumme" in fields:
-        inner += _el("Versicherungssumme", fields["Versicherungssumme"])
-    if terms:
-        inner += _el("LaufendeVersicherung", terms)
-    for name in ("Klausel", "Zahlweise", "SEPALastschriftmandat", "Grenzueberschreitend"):
-        if name in fields:
-            inner += _el(name, fields[name])
-    return f"<t:Tarifierung>{inner}</t:Tarifierung>"
+    return process("Tarifierung", fields)
 
 
 def _call(app: BiproApplication, tok: str, operation: str, inner: str) -> Answer:
@@ -75,29 +191,74 @@ def get_offer(
     begin: date | None = None,
     **changes: Any,
 ) -> Answer:
-    inner = tarifierung({**EXAMPLE_A, **changes})
-    inner += _el("Antragsteller", applicant if applicant is not None else NEW_APPLICANT)
-    inner += _el("Versicherungsbeginn", (begin or app.runtime.business_day()).isoformat())
+    inner = process(
+        "Angebot",
+        {**EXAMPLE_A, **changes},
+        applicant=applicant if applicant is not None else NEW_APPLICANT,
+        begin=begin or app.runtime.business_day(),
+    )
     return _call(app, tok, "getOffer", inner)
 
 
 def set_order(app: BiproApplication, tok: str, number: str) -> Answer:
-    return _call(app, tok, "setOrder", _el("Angebotsnummer", number))
+    """``setOrder`` with the offer's number as ``Antrag/gevo:Vorgangsnummer`` (the product is
+    mandatory in the norm; the stored offer decides, not what is repeated here)."""
+    return _call(app, tok, "setOrder", process("Antrag", EXAMPLE_A, number=number))
+
+
+def find(answer: Answer, path: str) -> etree._Element | None:
+    found = answer.xml.xpath(".//" + path, namespaces=NS)
+    return found[0] if found else None
+
+
+def taa_text(answer: Answer, path: str) -> str | None:
+    """Text at ``path`` (prefixes of :data:`NS`, e.g. ``tar:Angebot/gevo:Vorgangsnummer``)."""
+    found = answer.xml.xpath(".//" + path, namespaces=NS)
+    if not found:
+        return None
+    item = found[0]
+    return item if isinstance(item, str) else item.text
 
 
 def offer_number(answer: Answer) -> str:
-    number = answer.xml.findtext(f".//{{{T}}}Angebot/{{{T}}}Angebotsnummer")
+    number = taa_text(answer, "tar:Angebot/gevo:Vorgangsnummer")
     assert number, answer.body
     return number
 
 
-def taa_text(answer: Answer, path: str) -> str | None:
-    """Text at ``path`` written with ``t:`` for the TAA namespace."""
-    return answer.xml.findtext(".//" + path.replace("t:", f"{{{T}}}"))
+def kondition(answer: Answer, name: str) -> str | None:
+    """The ``pm:Wert`` of the product's ``pm:Kondition`` named ``name``."""
+    return taa_text(answer, f"pm:Produkt/pm:Kondition[pm:Bezeichnung='{name}']/pm:Wert")
+
+
+def beitrag(answer: Answer, art: str) -> str | None:
+    """The amount of the product's ``pm:Beitrag`` of ``ArtID`` ``art`` (01 gross, 02 net …)."""
+    return taa_text(answer, f"pm:Produkt/pm:Beitrag[pm:ArtID='{art}']/pm:Betrag/allg:Betrag")
+
+
+def lines(answer: Answer) -> list[tuple[str, str]]:
+    """The calculation lines (``Kondition`` ``<kind>:<code>``) with their amounts."""
+    found = answer.xml.xpath(".//pm:Produkt/pm:Kondition", namespaces=NS)
+    return [
+        (
+            k.findtext(f"{{{PRODUKTMODELL}}}Bezeichnung") or "",
+            k.findtext(f"{{{PRODUKTMODELL}}}Wert") or "",
+        )
+        for k in found
+        if ":" in (k.findtext(f"{{{PRODUKTMODELL}}}Bezeichnung") or "")
+        and not (k.findtext(f"{{{PRODUKTMODELL}}}Bezeichnung") or "").startswith("Rate:")
+    ]
+
+
+def rates(answer: Answer) -> list[str]:
+    found = answer.xml.xpath(
+        ".//pm:Produkt/pm:Kondition[starts-with(pm:Bezeichnung, 'Rate:')]/pm:Wert", namespaces=NS
+    )
+    return [e.text for e in found]
 
 
 def document(answer: Answer, path: str) -> bytes:
-    data = taa_text(answer, f"{path}/t:Dokument/t:Daten")
+    data = taa_text(answer, f"{path}/gevo:Datei/allg:Daten")
     assert data, answer.body
     return base64.b64decode(data)
 
