@@ -111,7 +111,7 @@ def gegenstand(fields: dict[str, Any]) -> str:
     route = "grenzueberschreitend" if fields.get("Grenzueberschreitend") else "inland"
     return (
         '<t:Gegenstand xsi:type="sachen:CT_Transport"><allg:GegenstandID>1</allg:GegenstandID>'
-        f"<sachen:TransportmittelSchluessel>{KEY[kind]}</sachen:TransportmittelSchluessel>"
+        f"<sachen:TransportmittelSchluessel>{KEY.get(kind, "99")}</sachen:TransportmittelSchluessel>"
         f"<sachen:Transportmittel>{kind}</sachen:Transportmittel>"
         f"<sachen:Route>{route}</sachen:Route>"
         f"<sachen:Warenbezeichnung>{fields['Wertsachenart']}</sachen:Warenbezeichnung>"
@@ -269,3 +269,37 @@ def get_contract(app: BiproApplication, tok: str, number: str) -> Answer:
 
 def get_shipment(app: BiproApplication, tok: str, shipment_id: str) -> Answer:
     return transfer(app, tok, "getShipment", f"<t:ID>{shipment_id}</t:ID>")
+
+
+def findings(answer: Answer) -> list[str]:
+    """Each Meldung as ``MeldungID`` or, for a TAA finding, ``MeldungID/Identifikationsnummer``
+    (several findings share an official code, docs/status-codes.md)."""
+    result = []
+    for meldung in answer.xml.iterfind(".//{*}Status/{*}Meldung"):
+        code = meldung.findtext("{*}MeldungID") or ""
+        key = meldung.findtext("{*}Identifikationsnummer")
+        result.append(f"{code}/{key}" if key else code)
+    return result
+
+
+def meldung(answer: Answer, key: str) -> etree._Element:
+    """The Meldung with ``Identifikationsnummer`` ``key``."""
+    for found in answer.xml.iterfind(".//{*}Status/{*}Meldung"):
+        if found.findtext("{*}Identifikationsnummer") == key:
+            return found
+    raise AssertionError(f"no Meldung {key}: {answer.body!r}")
+
+
+CALCULATED = "01005/TAA-BERECHNET"
+OFFER_CREATED = "00107/TAA-ANGEBOT-ERSTELLT"
+ORDER_ACCEPTED = "00106/TAA-POLICIERT"
+ORDER_REPEATED = "00106/TAA-AUFTRAG-WIEDERHOLT"
+MAXIMUM = "01015/TAA-HOECHSTSUMME"
+IMAGINARY_PROFIT = "01000/TAA-IMAGINAERER-GEWINN"
+NOT_OFFERED = "01015/TAA-NICHT-ANGEBOTEN"
+UNDER_INSURANCE = "00101/TAA-UNTERVERSICHERUNG"
+PAYMENT_CHANGED = "00102/TAA-ZAHLWEISE-GEAENDERT"
+NOTICE = "00101/TAA-HINWEIS"
+START_MOVED = "00102/TAA-BEGINN-VERSCHOBEN"
+OFFER_EXPIRED = "01000/TAA-ANGEBOT-ABGELAUFEN"
+OFFER_ORDERED = "01000/TAA-ANGEBOT-BEANTRAGT"

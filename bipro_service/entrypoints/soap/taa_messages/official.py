@@ -284,7 +284,7 @@ class CT_VersicherungsProdukt(CT_Produkt):
     __type_name__ = "CT_Produkt"
     _type_info = [
         ("VersicherungssummeOderLeistung", many(CT_VersicherungssummeOderLeistung)),
-        ("Klausel", many(CT_Klausel)),
+        ("Klausel", CT_Klausel.customize(min_occurs=0, max_occurs=3, nillable=False)),
     ]
 
 
