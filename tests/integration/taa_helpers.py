@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date
 from typing import Any
 
@@ -226,6 +227,12 @@ def offer_number(answer: Answer) -> str:
     return number
 
 
+def shipment_of(answer: Answer) -> str | None:
+    """The ID of the post shipment named in the offer's / order's first Meldung."""
+    match = re.search(r"Lieferung (\S+?)\.", answer.text(".//nachr:Meldung/nachr:Text") or "")
+    return match.group(1) if match else None
+
+
 def kondition(answer: Answer, name: str) -> str | None:
     """The ``pm:Wert`` of the product's ``pm:Kondition`` named ``name``."""
     return taa_text(answer, f"pm:Produkt/pm:Kondition[pm:Bezeichnung='{name}']/pm:Wert")
@@ -265,6 +272,25 @@ def document(answer: Answer, path: str) -> bytes:
 
 def get_contract(app: BiproApplication, tok: str, number: str) -> Answer:
     return get_data(app, tok, number)
+
+
+def posted(app: BiproApplication, shipment_id: str) -> tuple[str, str, int | None, int | None]:
+    """Category, document SHA-256, customer and contract id of a post shipment (read from the
+    database: the Transfer service's wire shape is tested in its own tests)."""
+    from sqlalchemy import select
+
+    from bipro_service.adapters.db.models import Shipment
+
+    with app.runtime.uow() as uow:
+        shipment = uow.session.scalars(
+            select(Shipment).where(Shipment.public_id == shipment_id)
+        ).one()
+        return (
+            shipment.category,
+            shipment.documents[0].sha256,
+            shipment.customer_id,
+            shipment.contract_id,
+        )
 
 
 def get_shipment(app: BiproApplication, tok: str, shipment_id: str) -> Answer:

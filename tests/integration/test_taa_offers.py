@@ -15,15 +15,22 @@ from bipro_service.adapters.pdf import TEST_DATA_MARKER
 from bipro_service.domain.offer import offer_valid_until
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import make_firm, make_user, token
-from tests.integration.portfolio_calls import T as TR
 from tests.integration.portfolio_helpers import make_customer
 from tests.integration.taa_helpers import (
+    MAXIMUM,
+    OFFER_CREATED,
+    beitrag,
     document,
+    findings,
     get_offer,
-    get_shipment,
     offer_number,
+    posted,
+    shipment_of,
     taa_text,
 )
+
+OFFER = "tar:getOffer/tar:Request/tar:Angebot"
+BEGIN = "tar:Verkaufsprodukt/pm:Produkt/pm:Versicherungsdauer/allg:Beginn"
 
 
 @pytest.fixture
@@ -55,13 +62,19 @@ def test_offer_is_stored_returned_and_posted(app: BiproApplication, world: None)
     tok = token(app, "anna")
     answer = get_offer(app, tok)
     assert answer.text(".//nachr:StatusID") == "OK", answer.body
-    assert answer.meldung_ids[0] == "02001"
+    assert findings(answer)[0] == OFFER_CREATED
     number = offer_number(answer)
     today = app.runtime.business_day()
-    assert taa_text(answer, "t:Angebot/t:GueltigBis") == offer_valid_until(today).isoformat()
-    assert taa_text(answer, "t:Angebot/t:Berechnung/t:Gesamtbeitrag") == "474.22"
-    pdf = document(answer, "t:Angebot")
-    assert taa_text(answer, "t:Angebot/t:Dokument/t:Pruefsumme") == hashlib.sha256(pdf).hexdigest()
+    valid_until = offer_valid_until(today).isoformat()
+    assert answer.text(".//nachr:Status/nachr:Gueltigkeitsende") == f"{valid_until}T23:59:59"
+    assert beitrag(answer, "01") == "474.22"
+    begin = taa_text(answer, "tar:Angebot//pm:Produkt/pm:Versicherungsdauer/allg:Beginn")
+    assert begin == f"{today.isoformat()}T00:00"
+    assert taa_text(answer, "tar:Angebot/tar:Partner/par:Name") == "Juwelier Muster GmbH"
+    pdf = document(answer, "tar:Angebot")
+    checksum = taa_text(answer, "tar:Angebot/gevo:Datei/allg:Pruefsumme/allg:Wert")
+    assert checksum == hashlib.sha1(pdf).hexdigest()  # noqa: S324 (the norm's SHA1)
+    assert taa_text(answer, "tar:Angebot/gevo:Datei/allg:Dateityp") == "Dokument"
     text = pdf_text(pdf)
     for expected in (
         f"Angebot zur Valoren-Versicherung Nr. {number}",
@@ -87,30 +100,29 @@ def test_offer_is_stored_returned_and_posted(app: BiproApplication, world: None)
             select(AuditRecord).where(AuditRecord.operation == "getOffer")
         ).one()
         assert audit.outcome == "OK" and number in audit.objects["offer"]
-    shipment_id = taa_text(answer, "t:Angebot/t:LieferungID")
+    shipment_id = shipment_of(answer)
     assert shipment_id
-    posted = get_shipment(app, tok, shipment_id)
-    assert posted.xml.findtext(f".//{{{TR}}}Kategorie") == "100010000"
-    assert posted.xml.findtext(f".//{{{TR}}}Pruefsumme") == hashlib.sha256(pdf).hexdigest()
+    category, sha256, _, _ = posted(app, shipment_id)
+    assert category == "100010000" and sha256 == hashlib.sha256(pdf).hexdigest()
 
 
 def test_a_real_firms_offer_is_real_data(app: BiproApplication, world: None) -> None:
     answer = get_offer(app, token(app, "rita"))
-    assert TEST_DATA_MARKER not in pdf_text(document(answer, "t:Angebot"))
+    assert TEST_DATA_MARKER not in pdf_text(document(answer, "tar:Angebot"))
     with app.runtime.uow() as uow:
         assert not uow.session.scalars(select(TaaOffer)).one().is_test
 
 
 def test_refused_calculation_stores_and_posts_nothing(app: BiproApplication, world: None) -> None:
     answer = get_offer(app, token(app, "anna"), Transportart="post")
-    assert answer.text(".//nachr:StatusID") == "NOK" and answer.meldung_ids == ["02010"]
+    assert answer.text(".//nachr:StatusID") == "NOK" and findings(answer) == [MAXIMUM]
     assert counts(app) == (0, 0)
 
 
 def test_offer_for_an_existing_customer(app: BiproApplication, world: None) -> None:
     answer = get_offer(app, token(app, "anna"), applicant={"Partnernummer": "K1"})
     assert answer.text(".//nachr:StatusID") == "OK", answer.body
-    assert "Muster K1" in pdf_text(document(answer, "t:Angebot"))
+    assert "Muster K1" in pdf_text(document(answer, "tar:Angebot"))
     with app.runtime.uow() as uow:
         offer = uow.session.scalars(select(TaaOffer)).one()
         assert offer.customer_id is not None and offer.applicant["partnernummer"] == "K1"
@@ -137,10 +149,10 @@ def test_users_without_portfolio_rights_may_offer(app: BiproApplication, world: 
 @pytest.mark.parametrize(
     ("applicant", "begin_days", "quelle"),
     [
-        ({"Firmenname": "Ohne Adresse GmbH"}, 0, "Antragsteller"),
-        ({"Partnernummer": "K1", "Name": "Doppelt"}, 0, "Antragsteller"),
-        (None, -1, "Versicherungsbeginn"),
-        (None, 400, "Versicherungsbeginn"),
+        ({"Firmenname": "Ohne Adresse GmbH"}, 0, f"{OFFER}/tar:Partner"),
+        ({"Partnernummer": "K1", "Name": "Doppelt"}, 0, f"{OFFER}/tar:Partner"),
+        (None, -1, f"{OFFER}/{BEGIN}"),
+        (None, 400, f"{OFFER}/{BEGIN}"),
     ],
 )
 def test_incomplete_offers_are_refused(

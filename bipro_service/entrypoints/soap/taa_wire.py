@@ -233,8 +233,8 @@ def applicant(wire: CT_TAA) -> Applicant:
         first_name=person.Vorname if person is not None else None,
         last_name=partner.Name if not company else None,
         birth_date=date.fromisoformat(birth) if birth else None,
-        street=address.Strasse if address else None,
-        postal_code=address.Postleitzahl if address else None,
-        city=address.Ort if address else None,
+        street=address.Strasse if address is not None else None,
+        postal_code=address.Postleitzahl if address is not None else None,
+        city=address.Ort if address is not None else None,
         email=email,
     )
