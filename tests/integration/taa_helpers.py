@@ -78,12 +78,16 @@ def verkaufsprodukt(fields: dict[str, Any], begin: date | None = None) -> str:
     """``tar:Verkaufsprodukt`` with the product as ``kom:CT_SUHVersicherung``."""
     inner = "<pm:Bezeichnung>Valorenversicherung</pm:Bezeichnung>"
     if "Zahlweise" in fields:
-        inner += f"<pm:GewuenschteZahlungsweise>{PAYMENT.get(fields['Zahlweise'], fields['Zahlweise'])}</pm:GewuenschteZahlungsweise>"
+        wish = PAYMENT.get(fields["Zahlweise"], fields["Zahlweise"])
+        inner += f"<pm:GewuenschteZahlungsweise>{wish}</pm:GewuenschteZahlungsweise>"
     inner += "".join(_kondition(k, fields[k]) for k in _VALUE if k in fields)
     if "Jahresumsatz" in fields:
         inner += _kondition("Jahresumsatz", fields["Jahresumsatz"])
     if begin is not None:
-        inner += f"<pm:Versicherungsdauer><allg:Beginn>{begin.isoformat()}T00:00</allg:Beginn></pm:Versicherungsdauer>"
+        inner += (
+            f"<pm:Versicherungsdauer><allg:Beginn>{begin.isoformat()}T00:00</allg:Beginn>"
+            "</pm:Versicherungsdauer>"
+        )
     inner += "<pm:Sparte>193</pm:Sparte>"
     if "Versicherungssumme" in fields:
         inner += (
@@ -111,7 +115,8 @@ def gegenstand(fields: dict[str, Any]) -> str:
     kind = fields["Transportart"]
     route = "grenzueberschreitend" if fields.get("Grenzueberschreitend") else "inland"
     return (
-        '<t:Gegenstand xsi:type="sachen:CT_Transport"><allg:GegenstandID>1</allg:GegenstandID>'
+        '<t:Gegenstand xsi:type="sachen:CT_Transport">'
+        "<allg:GegenstandID>1</allg:GegenstandID>"
         f"<sachen:TransportmittelSchluessel>{KEY.get(kind, '99')}</sachen:TransportmittelSchluessel>"
         f"<sachen:Transportmittel>{kind}</sachen:Transportmittel>"
         f"<sachen:Route>{route}</sachen:Route>"

@@ -26,18 +26,26 @@ from bipro_service.domain.tariff import packaged_catalogue
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.service_layer import taa, taa_orders
 from tests.integration.accounts_helpers import make_firm, make_user, token
-from tests.integration.portfolio_calls import V
 from tests.integration.portfolio_helpers import make_customer
 from tests.integration.taa_helpers import (
+    OFFER_EXPIRED,
+    ORDER_ACCEPTED,
+    ORDER_REPEATED,
+    START_MOVED,
+    beitrag,
     document,
-    get_contract,
+    findings,
     get_offer,
     get_quote,
-    get_shipment,
+    meldung,
     offer_number,
+    posted,
     set_order,
+    shipment_of,
     taa_text,
 )
+
+VSNR = "tar:Antrag/tar:Vertragsnummer/allg:Versicherungsscheinnummer"
 
 
 @pytest.fixture
@@ -73,32 +81,24 @@ def test_order_makes_customer_contract_and_policy(app: BiproApplication, world: 
     number = offer(app)
     answer = set_order(app, tok, number)
     assert answer.text(".//nachr:StatusID") == "OK", answer.body
-    assert answer.meldung_ids == ["02002"]
-    vsnr = taa_text(answer, "t:Vertrag/t:Versicherungsscheinnummer")
-    partner = taa_text(answer, "t:Vertrag/t:Partnernummer")
+    assert findings(answer) == [ORDER_ACCEPTED]
+    vsnr = taa_text(answer, VSNR)
+    partner = taa_text(answer, "tar:Antrag/tar:Partner/par:Partnernummer")
     today = app.runtime.business_day()
-    assert vsnr and partner and taa_text(answer, "t:Vertrag/t:Angebotsnummer") == number
-    assert taa_text(answer, "t:Vertrag/t:WiderrufsfristBis") == (today + timedelta(14)).isoformat()
-    assert taa_text(answer, "t:Vertrag/t:Gesamtbeitrag") == "474.22"
-    # in the portfolio (502) at once
-    contract = get_contract(app, tok, vsnr)
-    assert contract.text(".//nachr:StatusID") == "OK", contract.body
-    assert contract.xml.findtext(f".//{{{V}}}Produkt") == "VALOREN"
-    assert contract.xml.findtext(f".//{{{V}}}Partner/{{{V}}}Partnernummer") == partner
-    assert contract.xml.findtext(f".//{{{V}}}Produktdaten/{{{V}}}Transportart") == "courier"
-    klauseln = {
-        k.findtext(f"{{{V}}}Name"): k.findtext(f"{{{V}}}Eingeschlossen")
-        for k in contract.xml.iterfind(f".//{{{V}}}Klausel")
-    }
-    assert klauseln == {"war": "true", "strike_riot": "true", "confiscation": "false"}
+    assert vsnr and partner and taa_text(answer, "tar:Antrag/gevo:Vorgangsnummer") == number
+    withdrawal = f"Widerrufsfrist bis {today + timedelta(14):%d.%m.%Y}"
+    assert withdrawal in (meldung(answer, "TAA-POLICIERT").findtext("{*}Text") or "")
+    assert taa_text(answer, "tar:Antrag/tar:Antragsdatum") == today.isoformat()
+    assert beitrag(answer, "01") == "474.22"
+    assert taa_text(answer, "tar:Antrag//pm:Produkt/pm:Versicherungsdauer/allg:Beginn") == (
+        f"{today.isoformat()}T00:00"
+    )
     # the policy, returned and in the firm's post
-    policy = document(answer, "t:Vertrag")
+    policy = document(answer, "tar:Antrag")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(policy)).pages)
     assert f"Versicherungsschein Nr. {vsnr}" in text and "Widerrufsrecht" in text
-    shipment_id = taa_text(answer, "t:Vertrag/t:LieferungID")
-    assert shipment_id
-    posted = get_shipment(app, tok, shipment_id)
-    assert posted.text(".//nachr:StatusID") == "OK"
+    shipment_id = shipment_of(answer)
+    assert shipment_id and posted(app, shipment_id)[0] == "100020000"
     with app.runtime.uow() as uow:
         row = uow.session.scalars(
             select(Contract).where(Contract.versicherungsscheinnummer == vsnr)
@@ -131,10 +131,10 @@ def test_a_retry_returns_the_same_contract(app: BiproApplication, world: None) -
     number = offer(app)
     first = set_order(app, tok, number)
     again = set_order(app, tok, number)
-    assert again.text(".//nachr:StatusID") == "OK" and again.meldung_ids == ["02003"]
-    path = "t:Vertrag/t:Versicherungsscheinnummer"
-    assert taa_text(again, path) == taa_text(first, path)
-    assert taa_text(again, "t:Vertrag/t:LieferungID") == taa_text(first, "t:Vertrag/t:LieferungID")
+    assert again.text(".//nachr:StatusID") == "OK" and findings(again) == [ORDER_REPEATED]
+    assert taa_text(again, VSNR) == taa_text(first, VSNR)
+    assert shipment_of(again) == shipment_of(first)
+    assert taa_text(again, "tar:Antrag/gevo:Datei") is None  # no second policy
     assert count(app, TaaOrder) == 1 and count(app, Customer) == 2  # K1 and the new one
     with app.runtime.uow() as uow:
         policies = (
@@ -149,8 +149,9 @@ def test_concurrent_orders_make_one_contract(app: BiproApplication, world: None)
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(lambda _: set_order(app, tok, number), range(6)))
     assert all(a.text(".//nachr:StatusID") == "OK" for a in answers), [a.body for a in answers]
-    assert sorted(a.meldung_ids[0] for a in answers) == ["02002"] + ["02003"] * 5
-    assert len({taa_text(a, "t:Vertrag/t:Versicherungsscheinnummer") for a in answers}) == 1
+    firsts = sorted(findings(a)[0] for a in answers)
+    assert firsts == sorted([ORDER_ACCEPTED] + [ORDER_REPEATED] * 5)
+    assert len({taa_text(a, VSNR) for a in answers}) == 1
     assert count(app, TaaOrder) == 1 and count(app, Contract) == 2  # VAL-1 and the new one
 
 
@@ -168,9 +169,10 @@ def test_a_lost_race_is_answered_like_a_retry(
 
     monkeypatch.setattr(taa_orders, "_order_of", racing)
     again = set_order(app, tok, number)
-    assert again.text(".//nachr:StatusID") == "OK" and again.meldung_ids == ["02003"], again.body
-    path = "t:Vertrag/t:Versicherungsscheinnummer"
-    assert taa_text(again, path) == taa_text(first, path)
+    assert again.text(".//nachr:StatusID") == "OK" and findings(again) == [ORDER_REPEATED], (
+        again.body
+    )
+    assert taa_text(again, VSNR) == taa_text(first, VSNR)
     assert count(app, TaaOrder) == 1 and count(app, Contract) == 2
 
 
@@ -190,7 +192,7 @@ def test_an_expired_offer_is_refused(app: BiproApplication, world: None) -> None
         uow.session.execute(update(TaaOffer).values(valid_until=yesterday))
         uow.commit()
     answer = set_order(app, token(app, "anna"), number)
-    assert answer.text(".//nachr:StatusID") == "NOK" and answer.meldung_ids == ["02030"]
+    assert answer.text(".//nachr:StatusID") == "NOK" and findings(answer) == [OFFER_EXPIRED]
     assert count(app, TaaOrder) == 0 and count(app, Contract) == 1
 
 
@@ -199,7 +201,7 @@ def test_an_offer_valid_until_today_can_be_ordered(app: BiproApplication, world:
     with app.runtime.uow() as uow:
         uow.session.execute(update(TaaOffer).values(valid_until=app.runtime.business_day()))
         uow.commit()
-    assert set_order(app, token(app, "anna"), number).meldung_ids == ["02002"]
+    assert findings(set_order(app, token(app, "anna"), number)) == [ORDER_ACCEPTED]
 
 
 def test_users_without_portfolio_rights_may_not_order(app: BiproApplication, world: None) -> None:
@@ -207,13 +209,13 @@ def test_users_without_portfolio_rights_may_not_order(app: BiproApplication, wor
     answer = set_order(app, token(app, "ohne"), number)
     assert answer.is_fault and answer.meldung_ids == ["99999"]
     assert count(app, TaaOrder) == 0
-    assert set_order(app, token(app, "anna"), number).meldung_ids == ["02002"]  # same firm
+    assert findings(set_order(app, token(app, "anna"), number)) == [ORDER_ACCEPTED]  # same firm
 
 
 def test_an_existing_customer_is_reused(app: BiproApplication, world: None) -> None:
     number = offer(app, applicant={"Partnernummer": "K1"})
     answer = set_order(app, token(app, "anna"), number)
-    assert taa_text(answer, "t:Vertrag/t:Partnernummer") == "K1"
+    assert taa_text(answer, "tar:Antrag/tar:Partner/par:Partnernummer") == "K1"
     assert count(app, Customer) == 1 and count(app, ServicingRelationship) == 1
 
 
@@ -233,7 +235,7 @@ def test_a_customer_who_changed_broker_is_not_ordered_for(
 
 def test_a_real_firms_order_is_real_data(app: BiproApplication, world: None) -> None:
     answer = set_order(app, token(app, "rita"), offer(app, "rita"))
-    vsnr = taa_text(answer, "t:Vertrag/t:Versicherungsscheinnummer")
+    vsnr = taa_text(answer, VSNR)
     with app.runtime.uow() as uow:
         row = uow.session.scalars(
             select(Contract).where(Contract.versicherungsscheinnummer == vsnr)
@@ -254,10 +256,10 @@ def test_an_old_offer_keeps_its_tariff(
     )
     taa.use_tariffs(packaged_catalogue().with_tariffs([dearer]))
     tok = token(app, "anna")
-    assert taa_text(get_quote(app, tok), "t:Berechnung/t:Tarifversion") == "2026-11"
+    assert taa_text(get_quote(app, tok), "tar:Verkaufsprodukt/pm:Kennung") == "VALOREN-2026-11"
     answer = set_order(app, tok, number)
-    assert taa_text(answer, "t:Vertrag/t:Tarifversion") == "2026-01"
-    assert taa_text(answer, "t:Vertrag/t:Gesamtbeitrag") == "474.22"
+    assert taa_text(answer, "tar:Antrag/tar:Verkaufsprodukt/pm:Kennung") == "VALOREN-2026-01"
+    assert beitrag(answer, "01") == "474.22"
 
 
 def test_a_past_begin_moves_to_the_order_day(app: BiproApplication, world: None) -> None:
@@ -266,5 +268,6 @@ def test_a_past_begin_moves_to_the_order_day(app: BiproApplication, world: None)
         uow.session.execute(update(TaaOffer).values(begin=date(2026, 1, 1)))
         uow.commit()
     answer = set_order(app, token(app, "anna"), number)
-    assert answer.meldung_ids == ["02002", "02022"]
-    assert taa_text(answer, "t:Vertrag/t:Beginn") == app.runtime.business_day().isoformat()
+    assert findings(answer) == [ORDER_ACCEPTED, START_MOVED]
+    begin = taa_text(answer, "tar:Antrag//pm:Produkt/pm:Versicherungsdauer/allg:Beginn")
+    assert begin == f"{app.runtime.business_day().isoformat()}T00:00"

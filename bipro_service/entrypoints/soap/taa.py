@@ -4,6 +4,7 @@ answered as not offered (00009)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -212,6 +213,10 @@ class TAAService(BiproService):
             )
             _touch_order(rc, outcome)
             meldungen = taa_wire.quellen(outcome.meldungen, ORDER_ROOT)
+            if outcome.ok and outcome.shipment_id and meldungen:
+                first = meldungen[0]
+                text = f"{first.text} Lieferung {outcome.shipment_id}."
+                meldungen[0] = dataclasses.replace(first, text=text)
             status = make_status(rc, outcome.ok, meldungen)
             answer = _antrag(outcome, uow.business_day)
             if outcome.created:
