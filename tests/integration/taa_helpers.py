@@ -117,7 +117,8 @@ def gegenstand(fields: dict[str, Any]) -> str:
     return (
         '<t:Gegenstand xsi:type="sachen:CT_Transport">'
         "<allg:GegenstandID>1</allg:GegenstandID>"
-        f"<sachen:TransportmittelSchluessel>{KEY.get(kind, '99')}</sachen:TransportmittelSchluessel>"
+        f"<sachen:TransportmittelSchluessel>{KEY.get(kind, '99')}"
+        "</sachen:TransportmittelSchluessel>"
         f"<sachen:Transportmittel>{kind}</sachen:Transportmittel>"
         f"<sachen:Route>{route}</sachen:Route>"
         f"<sachen:Warenbezeichnung>{fields['Wertsachenart']}</sachen:Warenbezeichnung>"
