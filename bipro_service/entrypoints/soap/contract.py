@@ -8,7 +8,14 @@ from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
 from bipro_service.entrypoints.soap.registry import MountedService
-from bipro_service.namespaces import NACHRICHTEN, WSC, WSSE, WST, WSU
+from bipro_service.namespaces import (
+    NACHRICHTEN,
+    VERSICHERUNG_PRODUKTMODELL,
+    WSC,
+    WSSE,
+    WST,
+    WSU,
+)
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 SOAP_BINDING_NS = "http://schemas.xmlsoap.org/wsdl/soap/"
@@ -92,7 +99,14 @@ def schema_documents(wsdl: bytes) -> dict[str, bytes]:
     return result
 
 
-_SHORT_NAMES = {WSU: "wsu", WSSE: "wsse", WST: "ws-trust", WSC: "ws-sc"}
+_SHORT_NAMES = {
+    WSU: "wsu",
+    WSSE: "wsse",
+    WST: "ws-trust",
+    WSC: "ws-sc",
+    # …/produktmodell and …/versicherung/produktmodell would share a file name.
+    VERSICHERUNG_PRODUKTMODELL: "versicherung-produktmodell",
+}
 
 
 def _file_name(namespace: str) -> str:

@@ -227,7 +227,8 @@ class CT_Beitrag(ComplexModel):
     __namespace__ = PRODUKTMODELL
     __type_name__ = "CT_Beitrag"
     _type_info = [
-        ("ArtID", codes(["01", "02", "16", "19"])),
+        # dt:STE_BeitragBasis: 01 incl. tax, 02 net incl. instalment surcharge, 16 base, 19 minimum
+        ("ArtID", optional(Unicode, values=["01", "02", "16", "19"], type_name="STE_BeitragBasis")),
         ("Betrag", optional(CT_Betrag)),
         ("Zahlungsweise", codes(ZAHLUNGSWEISE)),
         ("Prozentsatz", optional(Decimal, ge=0)),
