@@ -16,6 +16,8 @@ class Meldung:
     meldung_id: str
     text: str
     quelle: str | None = None
+    identifikationsnummer: str | None = None
+    """The provider's key of the Meldung (our 420 findings: ``TAA-…``)."""
 
 
 def is_auth_code(meldung_id: str | None) -> bool:

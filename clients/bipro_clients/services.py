@@ -35,6 +35,14 @@ class Answer:
     def meldung_ids(self) -> list[str]:
         return [m.meldung_id for m in self.meldungen]
 
+    @property
+    def keys(self) -> list[str]:
+        """Each Meldung as ``MeldungID`` or ``MeldungID/Identifikationsnummer``."""
+        return [
+            f"{m.meldung_id}/{m.identifikationsnummer}" if m.identifikationsnummer else m.meldung_id
+            for m in self.meldungen
+        ]
+
 
 @dataclass(frozen=True)
 class Datei:
@@ -68,7 +76,14 @@ def _answer(response: Any, payload: Any = None) -> Answer:
         ok=status.StatusID == "OK",
         prozess_id=status.ProzessID,
         meldungen=[
-            Meldung(m.ArtID, m.MeldungID, m.Text or "", m.Quelle) for m in status.Meldung or []
+            Meldung(
+                m.ArtID,
+                m.MeldungID,
+                m.Text or "",
+                m.Quelle,
+                getattr(m, "Identifikationsnummer", None),
+            )
+            for m in status.Meldung or []
         ],
         payload=payload,
     )

@@ -50,18 +50,21 @@ def test_quote_offer_order_contract_and_post(server: str, runtime: Runtime) -> N
     taa, transfer, vertrag = clients(server, "anna")
 
     quote = taa.get_quote(EXAMPLE_A)
-    assert quote.ok and quote.meldung_ids == ["02000", "02022"]
-    assert quote.payload.Gesamtbeitrag == Decimal("474.22")
-    assert quote.payload.Tarifversion == "2026-01"
+    assert quote.ok and quote.keys == ["01005/TAA-BERECHNET", "00101/TAA-HINWEIS"]
+    assert quote.payload.gross == Decimal("474.22") and quote.payload.tax == Decimal("75.72")
+    assert quote.payload.tariff_version == "2026-01"
+    assert quote.payload.lines["clause:war"] == Decimal("49.81")
+    assert quote.payload.instalments == [Decimal("474.22")]
 
     offered = taa.get_offer(EXAMPLE_A, APPLICANT, runtime.business_day())
-    assert offered.ok and offered.meldung_ids[0] == "02001"
+    assert offered.ok and offered.keys[0] == "00107/TAA-ANGEBOT-ERSTELLT"
     offer = offered.payload
     assert offer.gross == Decimal("474.22")
+    assert offer.valid_until is not None and offer.shipment_id
     assert f"Nr. {offer.number}" in pdf_text(offer.document)
 
     ordered = taa.set_order(offer.number)
-    assert ordered.ok and ordered.meldung_ids == ["02002"]
+    assert ordered.ok and ordered.keys == ["00106/TAA-POLICIERT"]
     contract = ordered.payload
     assert contract.offer_number == offer.number and contract.tariff_version == "2026-01"
     assert contract.document is not None
@@ -88,7 +91,7 @@ def test_quote_offer_order_contract_and_post(server: str, runtime: Runtime) -> N
 
     # a retry names the same contract and makes no second one
     again = taa.set_order(offer.number)
-    assert again.ok and again.meldung_ids == ["02003"]
+    assert again.ok and again.keys == ["00106/TAA-AUFTRAG-WIEDERHOLT"]
     assert again.payload.versicherungsscheinnummer == contract.versicherungsscheinnummer
 
 
@@ -98,11 +101,13 @@ def test_parallel_orders_over_two_workers_make_one_contract(server: str, runtime
 
     def order(_: int) -> tuple[str, str]:
         answer = TaaClient(server, StsClient(server).login("anna", PASSWORD)).set_order(number)
-        return answer.meldung_ids[0], answer.payload.versicherungsscheinnummer
+        return answer.keys[0], answer.payload.versicherungsscheinnummer
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(order, range(6)))
-    assert sorted(code for code, _ in results) == ["02002"] + ["02003"] * 5
+    assert sorted(code for code, _ in results) == sorted(
+        ["00106/TAA-POLICIERT"] + ["00106/TAA-AUFTRAG-WIEDERHOLT"] * 5
+    )
     assert len({vsnr for _, vsnr in results}) == 1
     with runtime.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(TaaOrder)) == 1
@@ -131,6 +136,8 @@ def test_refusals_come_back_as_nok(server: str) -> None:
             base_value=Decimal("30000.00"),
         )
     )
-    assert not too_much.ok and too_much.meldung_ids == ["02010"] and too_much.payload is None
+    assert (
+        not too_much.ok and too_much.keys == ["01015/TAA-HOECHSTSUMME"] and too_much.payload is None
+    )
     unknown = taa.set_order("ANG-UNBEKANNT23")
     assert not unknown.ok and unknown.meldung_ids == ["01101"]
