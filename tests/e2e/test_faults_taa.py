@@ -173,15 +173,15 @@ def test_worker_killed_before_commit_of_order_then_retry(
 
     processes.worker(server.base_url, not_pid=worker)
     retry = taa.set_order(offer_number)
-    assert retry.ok and retry.meldung_ids == ["02002"], retry.meldungen
+    assert retry.ok and retry.keys == ["00106/TAA-POLICIERT"], retry.meldungen
     again = taa.set_order(offer_number)
-    assert again.ok and again.meldung_ids == ["02003"]
+    assert again.ok and again.keys == ["00106/TAA-AUFTRAG-WIEDERHOLT"]
     number = retry.payload.versicherungsscheinnummer
     assert again.payload.versicherungsscheinnummer == number
     assert again.payload.shipment_id == retry.payload.shipment_id
     # One order's rows, plus the second request's audit record (a repeat writes nothing else).
     assert _added(before, _counts(runtime)) == {**ORDER_ROWS, "audit_records": 2}
-    _assert_one_order(runtime, number, ["02002", "02003"])
+    _assert_one_order(runtime, number, ["00106", "00106"])
 
 
 @pytest.mark.parametrize("paused_server", ["after_commit"], indirect=True)
@@ -200,12 +200,12 @@ def test_worker_killed_after_commit_of_order_then_retry(
 
     processes.worker(server.base_url, not_pid=worker)
     retry = taa.set_order(offer_number)
-    assert retry.ok and retry.meldung_ids == ["02003"], retry.meldungen
+    assert retry.ok and retry.keys == ["00106/TAA-AUFTRAG-WIEDERHOLT"], retry.meldungen
     assert retry.payload.versicherungsscheinnummer == committed
     assert retry.payload.offer_number == offer_number
     assert retry.payload.document is None and retry.payload.shipment_id
     assert _added(before, _counts(runtime)) == {**ORDER_ROWS, "audit_records": 2}
-    _assert_one_order(runtime, committed, ["02002", "02003"])
+    _assert_one_order(runtime, committed, ["00106", "00106"])
 
 
 def _assert_one_order(runtime: Runtime, number: str, audited: list[str]) -> None:
