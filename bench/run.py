@@ -135,15 +135,38 @@ def transfer_body(token: str, name: str, shipment: str | None = None) -> bytes:
 
 
 def quote_body(token: str) -> bytes:
-    """Example A of docs/tariff.md: a single courier transport of jewellery."""
-    inner = (
-        "<t:Tarifierung><t:Deckungsform>single</t:Deckungsform>"
-        "<t:Transportart>courier</t:Transportart><t:Wertsachenart>jewellery</t:Wertsachenart>"
-        "<t:Versicherungswert><t:Grundwert>180000.00</t:Grundwert><t:Kosten>1250.00</t:Kosten>"
-        "<t:ImaginaererGewinn>18000.00</t:ImaginaererGewinn></t:Versicherungswert>"
-        "<t:Klausel>war</t:Klausel><t:Klausel>strike_riot</t:Klausel></t:Tarifierung>"
+    """Example A of docs/tariff.md: a single courier transport of jewellery (official 420 shape)."""
+    declare = (
+        'xmlns:pm="http://www.bipro.net/namespace/produktmodell" '
+        'xmlns:vspm="http://www.bipro.net/namespace/versicherung/produktmodell" '
+        'xmlns:kom="http://www.bipro.net/namespace/versicherung/produktmodell/komposit" '
+        'xmlns:sachen="http://www.bipro.net/namespace/sachen" '
+        'xmlns:allg="http://www.bipro.net/namespace/allgemein" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
     )
-    return operation("http://www.bipro.net/namespace/taa", "getQuote", inner, token)
+    amounts = "".join(
+        f"<pm:Kondition><pm:Wert>{value}</pm:Wert><pm:Werteinheit>20</pm:Werteinheit>"
+        f"<pm:Waehrung>EUR</pm:Waehrung><pm:Bezeichnung>{name}</pm:Bezeichnung></pm:Kondition>"
+        for name, value in (
+            ("Grundwert", "180000.00"),
+            ("Kosten", "1250.00"),
+            ("ImaginaererGewinn", "18000.00"),
+        )
+    )
+    inner = (
+        f'<t:Tarifierung {declare}><t:Verkaufsprodukt>'
+        f'<pm:Produkt xsi:type="kom:CT_SUHVersicherung">{amounts}<pm:Sparte>193</pm:Sparte>'
+        "<vspm:Klausel><vspm:ArtID>war</vspm:ArtID></vspm:Klausel>"
+        "<vspm:Klausel><vspm:ArtID>strike_riot</vspm:ArtID></vspm:Klausel>"
+        "</pm:Produkt></t:Verkaufsprodukt>"
+        '<t:Gegenstand xsi:type="sachen:CT_Transport"><allg:GegenstandID>1</allg:GegenstandID>'
+        "<sachen:Transportmittel>courier</sachen:Transportmittel>"
+        "<sachen:Warenbezeichnung>jewellery</sachen:Warenbezeichnung></t:Gegenstand>"
+        "</t:Tarifierung>"
+    )
+    return operation(
+        "http://www.bipro.net/namespace/versicherung/tarifierung", "getQuote", inner, token
+    )
 
 
 def claim_body(token: str, number: str, key: str) -> bytes:

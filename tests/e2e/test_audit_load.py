@@ -62,7 +62,7 @@ class Kind:
 def _kinds(token: str, shipment: str) -> list[Kind]:
     t = "http://www.bipro.net/namespace/transfer"
     v = "http://www.bipro.net/namespace/vertrag"
-    taa = "http://www.bipro.net/namespace/taa"
+    taa = "http://www.bipro.net/namespace/versicherung/tarifierung"
     contract = (
         "<x:Vertragsauskunft><x:Vertragsnummer><x:Versicherungsscheinnummer>VAL-1"
         "</x:Versicherungsscheinnummer></x:Vertragsnummer></x:Vertragsauskunft>"

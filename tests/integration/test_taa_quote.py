@@ -11,12 +11,15 @@ from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.taa_helpers import (
     CALCULATED,
+    EXAMPLE_A,
     IMAGINARY_PROFIT,
     MAXIMUM,
     NOT_OFFERED,
     NOTICE,
     PAYMENT_CHANGED,
+    TAA_PATH,
     UNDER_INSURANCE,
+    T,
     beitrag,
     find,
     findings,
@@ -26,7 +29,9 @@ from tests.integration.taa_helpers import (
     meldung,
     rates,
     taa_text,
+    tarifierung,
 )
+from tests.support import call, envelope, request_body, token_header
 
 
 @pytest.fixture
@@ -187,3 +192,24 @@ def test_a_quote_is_audited_and_stores_nothing(app: BiproApplication, anna: str)
         ).one()
         assert record.outcome == "OK" and record.meldung_id == "01005"
         assert uow.session.scalar(select(func.count()).select_from(TaaOffer)) == 0
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "getQuoteQuestions",
+        "getOfferQuestions",
+        "getOrderQuestions",
+        "getOrder",
+        "setOrderQualified",
+        "getOrderQualified",
+    ],
+)
+def test_the_other_420_operations_are_not_offered(
+    app: BiproApplication, anna: str, operation: str
+) -> None:
+    body = envelope(request_body(T, operation, tarifierung(EXAMPLE_A)), token_header(anna))
+    answer = call(app, TAA_PATH, body)
+    assert answer.is_fault and answer.meldung_ids == ["00009"], answer.body
+    text = answer.text(".//nachr:Meldung/nachr:Text") or ""
+    assert operation in text and "nicht angeboten" in text and "getQuote" in text

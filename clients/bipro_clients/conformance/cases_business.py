@@ -49,30 +49,31 @@ def _pdf(data: bytes | None) -> bool:
 )
 def taa_quote_offer_order(ctx: Context) -> Outcome:
     expected = (
-        "getQuote OK 02000 with a premium; getOffer OK 02001 with a PDF; setOrder OK 02002; "
-        "setOrder again OK 02003 with the same contract; getData of it OK 01100"
+        "getQuote OK 01005 with a premium; getOffer OK 00107 with a PDF; setOrder OK 00106 "
+        "(TAA-POLICIERT); setOrder again OK 00106 (TAA-AUFTRAG-WIEDERHOLT) with the same "
+        "contract; getData of it OK 01100"
     )
     if not ctx.allow_writes:
         return skip(expected, "writes not allowed for this login (not on the sheet)")
     taa = ctx.taa()
     quote = taa.get_quote(TARIFIERUNG)
     steps = [f"quote {describe(quote)}"]
-    premium = quote.payload.Gesamtbeitrag if quote.ok and quote.payload is not None else None
-    if not (quote.ok and "02000" in quote.meldung_ids and premium and premium > 0):
+    premium = quote.payload.gross if quote.ok and quote.payload is not None else None
+    if not (quote.ok and "01005" in quote.meldung_ids and premium and premium > 0):
         return Outcome(expected, "; ".join(steps), False)
     begin = (_utc_today() + timedelta(days=1)).date()
     offered = taa.get_offer(TARIFIERUNG, APPLICANT, begin)
     offer = offered.payload
     steps.append(f"offer {describe(offered)}" + (f" {offer.number}" if offer else ""))
-    if not (offered.ok and "02001" in offered.meldung_ids and offer and _pdf(offer.document)):
+    if not (offered.ok and "00107" in offered.meldung_ids and offer and _pdf(offer.document)):
         return Outcome(expected, "; ".join(steps), False)
     ordered = taa.set_order(offer.number)
     again = taa.set_order(offer.number)
     first, second = ordered.payload, again.payload
     number = first.versicherungsscheinnummer if first else None
     steps += [f"order {describe(ordered)} {number or ''}".rstrip(), f"again {describe(again)}"]
-    passed = ordered.ok and "02002" in ordered.meldung_ids and number is not None
-    passed = passed and again.ok and "02003" in again.meldung_ids
+    passed = ordered.ok and "00106/TAA-POLICIERT" in ordered.keys and number is not None
+    passed = passed and again.ok and "00106/TAA-AUFTRAG-WIEDERHOLT" in again.keys
     passed = passed and second is not None and second.versicherungsscheinnummer == number
     if passed and number is not None:
         contract = ctx.vertrag().get_contract(number)

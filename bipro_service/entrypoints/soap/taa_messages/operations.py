@@ -32,7 +32,8 @@ class CT_Geschaeftsvorgang(ComplexModel):
     __namespace__ = GEVO
     __type_name__ = "CT_Geschaeftsvorgang"
     _type_info = [
-        ("Vorgangsnummer", optional(Unicode, max_len=20)),
+        ("Vorgangsnummer", optional(Unicode, max_len=35)),
+        ("VorgangsnummerVM", optional(Unicode, max_len=35)),
         ("Erstelldatum", zeitstempel_type(mandatory=False)),
         ("Datei", many(CT_Datei)),
     ]
