@@ -154,7 +154,7 @@ def quote_body(token: str) -> bytes:
         )
     )
     inner = (
-        f'<t:Tarifierung {declare}><t:Verkaufsprodukt>'
+        f"<t:Tarifierung {declare}><t:Verkaufsprodukt>"
         f'<pm:Produkt xsi:type="kom:CT_SUHVersicherung">{amounts}<pm:Sparte>193</pm:Sparte>'
         "<vspm:Klausel><vspm:ArtID>war</vspm:ArtID></vspm:Klausel>"
         "<vspm:Klausel><vspm:ArtID>strike_riot</vspm:ArtID></vspm:Klausel>"
