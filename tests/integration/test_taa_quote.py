@@ -213,3 +213,13 @@ def test_the_other_420_operations_are_not_offered(
     assert answer.is_fault and answer.meldung_ids == ["00009"], answer.body
     text = answer.text(".//nachr:Meldung/nachr:Text") or ""
     assert operation in text and "nicht angeboten" in text and "getQuote" in text
+
+
+def test_a_plain_product_is_a_single_transport(app: BiproApplication, anna: str) -> None:
+    """``pm:Produkt`` without ``xsi:type`` (a client that knows no komposit types)."""
+    plain = {**EXAMPLE_A, "Klausel": []}  # clauses are vs-pm:CT_Produkt's
+    inner = tarifierung(plain).replace(' xsi:type="kom:CT_SUHVersicherung"', "")
+    body = envelope(request_body(T, "getQuote", inner), token_header(anna))
+    answer = call(app, TAA_PATH, body)
+    assert answer.text(".//nachr:StatusID") == "OK", answer.body
+    assert beitrag(answer, "02") == "318.80" and beitrag(answer, "01") == "379.37"

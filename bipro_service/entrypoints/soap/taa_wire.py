@@ -118,8 +118,8 @@ def produkt(wire: CT_TAA) -> CT_SUHVersicherung:
     found = wire.Verkaufsprodukt[0].Produkt[0]
     if isinstance(found, CT_SUHVersicherung):
         return found
-    fields = {name: getattr(found, name, None) for name in found.get_flat_type_info(found)}
-    return CT_SUHVersicherung(**fields)
+    names = type(found).get_flat_type_info(type(found))
+    return CT_SUHVersicherung(**{name: getattr(found, name, None) for name in names})
 
 
 def _transport(wire: CT_TAA) -> CT_Transport:
