@@ -20,6 +20,8 @@ VERTRAG = BIPRO + "/prozesse/vertrag"
 SCHADEN = BIPRO + "/prozesse/schaden"
 """503 Schadenmeldung / Schadenauskunft."""
 SCHADEN_LEISTUNG = BIPRO + "/schaden-leistung"
+SACHEN = BIPRO + "/sachen"
+"""``sachen:CT_Transport``: the transport of a 503 claim."""
 TAA = BIPRO + "/versicherung/tarifierung"
 """420 Tarifierung, Angebot, Antrag."""
 PRODUKTMODELL = BIPRO + "/produktmodell"
@@ -68,6 +70,7 @@ PREFIXES: dict[str, str] = {
     "ver": VERTRAG,
     "sch": SCHADEN,
     "schdlstg": SCHADEN_LEISTUNG,
+    "sachen": SACHEN,
     "tar": TAA,
     "pm": PRODUKTMODELL,
     "kom": KOMPOSIT,
