@@ -143,7 +143,7 @@ class Meldung:
             f"<sl:Schadenanschrift><sl:Schadenort>{self.place}</sl:Schadenort>"
             f"</sl:Schadenanschrift>{police}</s:Ereignis>"
             '<s:Gegenstand xsi:type="sachen:CT_Transport"><allg:GegenstandID>T1'
-            f"</allg:GegenstandID><sachen:TransportmittelSchluessel>{TRANSPORTMITTEL[self.kind]}"
+            f"</allg:GegenstandID><sachen:TransportmittelSchluessel>{TRANSPORTMITTEL.get(self.kind, '99')}"
             f"</sachen:TransportmittelSchluessel><sachen:Transportmittel>{self.kind}"
             "</sachen:Transportmittel></s:Gegenstand>"
         )
@@ -224,7 +224,8 @@ def schadennummer(answer: Answer) -> str | None:
 
 def deckung(answer: Answer) -> str | None:
     """The coverage verdict (``Identifikationsnummer`` ``Deckung:<code>``)."""
-    for found in ids(answer):
+    for e in answer.xml.iterfind(f".//{{{N}}}Meldung/{{{N}}}Identifikationsnummer"):
+        found = e.text or ""
         if found.startswith("Deckung:"):
             return found.split(":", 1)[1]
     return None
@@ -245,10 +246,12 @@ def angefordert(answer: Answer) -> list[str]:
 
 
 def ids(answer: Answer) -> list[str]:
-    """The ``Identifikationsnummer`` (AVB rule) of every ``Meldung``."""
-    return [
+    """The ``Identifikationsnummer`` (AVB rule) of every finding's ``Meldung`` (not the
+    verdict's ``Deckung:…``, see :func:`deckung`)."""
+    found = [
         e.text or "" for e in answer.xml.iterfind(f".//{{{N}}}Meldung/{{{N}}}Identifikationsnummer")
     ]
+    return [f for f in found if not f.startswith("Deckung:")]
 
 
 def stored_claims(runtime: Runtime) -> list[Claim]:
