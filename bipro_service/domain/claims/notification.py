@@ -141,10 +141,15 @@ def check(n: ClaimNotification, today: date) -> None:
     """Raise :class:`ClaimDataError` naming the first field that is not well-formed."""
     if not n.contract_number:
         raise ClaimDataError(
-            "Versicherungsscheinnummer fehlt.", quelle=_q(f"{_S}/SchadenfallLeistungsfall/Vertrag/Vertragsnummer/Versicherungsscheinnummer")
+            "Versicherungsscheinnummer fehlt.",
+            quelle=_q(
+                f"{_S}/SchadenfallLeistungsfall/Vertrag/Vertragsnummer/Versicherungsscheinnummer"
+            ),
         )
     if n.loss_date > today:
-        raise ClaimDataError("Das Schadendatum liegt in der Zukunft.", quelle=_q("Ereignis/Schadendatum"))
+        raise ClaimDataError(
+            "Das Schadendatum liegt in der Zukunft.", quelle=_q("Ereignis/Schadendatum")
+        )
     for name, path, value in (
         ("Schadenort", "Ereignis/Schadenanschrift/Schadenort", n.loss_place),
         ("Schadenbeschreibung", "Ereignis/Schadenhergang/Beschreibung", n.description),
@@ -172,9 +177,7 @@ def check(n: ClaimNotification, today: date) -> None:
 
 def _check_documents(documents: Sequence[Attachment]) -> None:
     if len(documents) > MAX_DOCUMENTS:
-        raise ClaimDataError(
-            f"Höchstens {MAX_DOCUMENTS} Dokumente je Meldung.", quelle=_q("Datei")
-        )
+        raise ClaimDataError(f"Höchstens {MAX_DOCUMENTS} Dokumente je Meldung.", quelle=_q("Datei"))
     total = 0
     for position, doc in enumerate(documents, start=1):
         where = f"Datei[{position}]"
@@ -185,7 +188,9 @@ def _check_documents(documents: Sequence[Attachment]) -> None:
                 f"Ungültiger Dateiname {name[:200]!r}.", quelle=_q(f"{where}/Dateiname")
             )
         if not _CONTENT_TYPE.match(doc.content_type):
-            raise ClaimDataError("Ungültiger Dateityp.", quelle=_q(f"{where}/Daten/@xmime:contentType"))
+            raise ClaimDataError(
+                "Ungültiger Dateityp.", quelle=_q(f"{where}/Daten/@xmime:contentType")
+            )
         if not doc.data:
             raise ClaimDataError(f"Das Dokument {name} ist leer.", quelle=_q(f"{where}/Daten"))
         if len(doc.data) > MAX_DOCUMENT_BYTES:

@@ -37,9 +37,11 @@ ZEITPUNKT = (
 )
 #: ``STE_ArtDerSchadenhoeheBasis``: 01 Gesamt-Schadenhöhe, 06 Entschädigung, 11 Gesamtwert
 #: des versicherten Gutes, 99 Sonstiges (… our mitigation costs, AVB 7.2).
-ART_DER_SCHADENHOEHE = ["01", "02", "03", "04", "05", "06", "07", "08", "09"] + [
-    str(n) for n in range(10, 18)
-] + ["99"]
+ART_DER_SCHADENHOEHE = (
+    ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
+    + [str(n) for n in range(10, 18)]
+    + ["99"]
+)
 #: The idempotency key (``gevo:VorgangsnummerVM``, ``ST_Vorgangsnummer`` has 35 characters).
 KEY_PATTERN = r"[A-Za-z0-9._:\-]{8,35}"
 

@@ -273,7 +273,9 @@ def ereignis(claim: Claim, assessment: Assessment) -> CT_Ereignis:
         Schadenhergang=[CT_Schadenhergang(Beschreibung=claim.description)],
         Schaden=[
             CT_Schaden(
-                ArtID=["2"], Schadenhoehe=heights, SchadenfallLeistungsfall=[case],
+                ArtID=["2"],
+                Schadenhoehe=heights,
+                SchadenfallLeistungsfall=[case],
                 Schadenobjekt=objects,
             )
         ],
