@@ -143,7 +143,8 @@ class Meldung:
             f"<sl:Schadenanschrift><sl:Schadenort>{self.place}</sl:Schadenort>"
             f"</sl:Schadenanschrift>{police}</s:Ereignis>"
             '<s:Gegenstand xsi:type="sachen:CT_Transport"><allg:GegenstandID>T1'
-            f"</allg:GegenstandID><sachen:TransportmittelSchluessel>{TRANSPORTMITTEL.get(self.kind, '99')}"
+            "</allg:GegenstandID><sachen:TransportmittelSchluessel>"
+            f"{TRANSPORTMITTEL.get(self.kind, '99')}"
             f"</sachen:TransportmittelSchluessel><sachen:Transportmittel>{self.kind}"
             "</sachen:Transportmittel></s:Gegenstand>"
         )

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from bipro_service.entrypoints.wsgi import BiproApplication
+from bipro_service.namespaces import ALLGEMEIN, SACHEN, SCHADEN, SCHADEN_LEISTUNG
 from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.claims_helpers import (
     Meldung,
@@ -25,7 +26,6 @@ from tests.integration.claims_helpers import (
     stored_claims,
 )
 from tests.integration.portfolio_helpers import PDF
-from bipro_service.namespaces import ALLGEMEIN, SACHEN, SCHADEN, SCHADEN_LEISTUNG
 from tests.support import NS
 
 SL = SCHADEN_LEISTUNG

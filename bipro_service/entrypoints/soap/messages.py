@@ -124,7 +124,7 @@ def qualify_xmime_attributes() -> None:
     unqualified, so our ``xmime`` schema gets ``attributeFormDefault="qualified"`` (requests
     carrying ``allg:Daten xmime:contentType=…`` validate against our published schema)."""
     original = XmlSchema.get_schema_node
-    if getattr(original, "_bipro_xmime", False):
+    if getattr(XmlSchema, "_bipro_xmime_qualified", False):
         return
 
     def get_schema_node(self: Any, pref: str) -> Any:
@@ -133,8 +133,8 @@ def qualify_xmime_attributes() -> None:
             schema.set("attributeFormDefault", "qualified")
         return schema
 
-    get_schema_node._bipro_xmime = True  # type: ignore[attr-defined]
-    XmlSchema.get_schema_node = get_schema_node  # type: ignore[method-assign]
+    setattr(XmlSchema, "get_schema_node", get_schema_node)  # noqa: B010 (mypy: method-assign)
+    setattr(XmlSchema, "_bipro_xmime_qualified", True)  # noqa: B010
 
 
 qualify_xmime_attributes()

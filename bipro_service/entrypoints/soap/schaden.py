@@ -43,7 +43,6 @@ from bipro_service.entrypoints.soap.schaden_wire import (
 from bipro_service.service_layer import claims, portfolio
 from bipro_service.service_layer.claims import Disposition
 
-
 COVER_TEXT = {
     Cover.COVERED: "gedeckt",
     Cover.TO_BE_CHECKED: "Deckung zu prüfen",

@@ -10,6 +10,8 @@ schemas. Where the official type is abstract we declare the concrete one we use 
 
 from __future__ import annotations
 
+from typing import Any
+
 from spyne import Array, Boolean, ByteArray, ComplexModel, Decimal, Unicode, XmlAttribute, XmlData
 
 from bipro_service.entrypoints.soap.messages import (
@@ -83,8 +85,9 @@ class CT_Daten(ComplexModel):
 
 
 # Spyne reads attributes by local name; the request's is ``{xmime}contentType``.
-CT_Daten._type_info_alt[f"{{{XMIME}}}contentType"] = (  # type: ignore[attr-defined]
-    CT_Daten._type_info["contentType"],
+_alt: Any = CT_Daten._type_info_alt
+_alt[f"{{{XMIME}}}contentType"] = (
+    CT_Daten.get_flat_type_info(CT_Daten)["contentType"],
     "contentType",
 )
 
