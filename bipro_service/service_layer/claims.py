@@ -39,6 +39,12 @@ from bipro_service.service_layer.unit_of_work import UnitOfWork
 #: Transfer category of the acknowledgement letter (range 150: claims and benefits).
 ACKNOWLEDGEMENT_CATEGORY = "150010000"
 NOTIFIED = "gemeldet"
+#: Request fields the answers' ``Quelle`` names (official XPaths below ``Request``).
+KEY = "Schadenmeldung/VorgangsnummerVM"
+CONTRACT_NUMBER = (
+    "Schadenmeldung/Ereignis/Schaden/SchadenfallLeistungsfall/Vertrag/Vertragsnummer/"
+    "Versicherungsscheinnummer"
+)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
 
@@ -94,7 +100,7 @@ def submit(
     if contract is None:
         missing = NotFound(
             f"Vertrag {n.contract_number} nicht gefunden.",
-            quelle="Schadenmeldung/Versicherungsscheinnummer",
+            quelle=CONTRACT_NUMBER,
         )
         return Submission(Disposition.CONTRACT_NOT_FOUND, None, [missing.meldung])
     terms = ContractTerms.from_contract(
@@ -143,7 +149,9 @@ def submit(
     claim.acknowledgement_id = shipment.public_id
     uow.session.flush()
     received = Meldung(
-        MeldungArt.HINWEIS, MeldungID.OTHER, f"Schadenmeldung erfasst: Schadennummer {number}."
+        MeldungArt.HINWEIS,
+        MeldungID.RECORDED,
+        f"Schadenmeldung erfasst: Schadennummer {number}.",
     )
     return Submission(Disposition.CREATED, claim, [received, *assessment.meldungen])
 
@@ -154,7 +162,7 @@ def get_claim(uow: UnitOfWork, schadennummer: str) -> Claim:
     if claim is None:
         raise NotFound(
             f"Schaden {schadennummer[:20]} nicht gefunden.",
-            quelle="Schadenauskunft/Schadennummer",
+            quelle="Schadenauskunft/Schadennummer/Nummer",
         )
     return claim
 
@@ -190,10 +198,10 @@ def _repeated(claim: Claim, digest: str) -> Submission:
         return Submission(Disposition.KEY_CONFLICT, None, [_conflict()])
     again = Meldung(
         MeldungArt.HINWEIS,
-        MeldungID.OTHER,
+        MeldungID.RECORDED,
         f"Diese Schadenmeldung wurde bereits unter der Schadennummer {claim.schadennummer} "
         "erfasst; es wurde keine neue Meldung angelegt.",
-        "Idempotenzschluessel",
+        KEY,
     )
     return Submission(Disposition.REPEATED, claim, [again, *assessment_of(claim).meldungen])
 
@@ -201,10 +209,11 @@ def _repeated(claim: Claim, digest: str) -> Submission:
 def _conflict() -> Meldung:
     return Meldung(
         MeldungArt.FEHLER,
-        MeldungID.INCOMPLETE_DATA,
-        "Der Idempotenzschlüssel wurde bereits für eine andere Schadenmeldung verwendet; "
-        "nichts gespeichert. Für jede neue Schadenmeldung einen neuen Schlüssel verwenden.",
-        "Idempotenzschluessel",
+        MeldungID.STORED_DATA_DIFFER,
+        "Die VorgangsnummerVM (Idempotenzschlüssel) wurde bereits für eine andere "
+        "Schadenmeldung verwendet; nichts gespeichert. Für jede neue Schadenmeldung eine neue "
+        "VorgangsnummerVM verwenden.",
+        KEY,
     )
 
 

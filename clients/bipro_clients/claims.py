@@ -1,16 +1,19 @@
-"""Claims service (BiPRO 503): ``notifyClaim`` (Schadenmeldung) and ``getData`` (Schadenauskunft).
+"""Claims service (BiPRO 503, ``…/prozesse/schaden``): ``setNotification`` (Schadenmeldung)
+and ``getData`` (Schadenauskunft) in the official shapes (docs/wire-format.md).
 
-Send every notification with an idempotency key of its own (``new_idempotency_key()``) and
-keep it until the answer arrives: after a timeout or a lost connection, send the same
-notification with the same key again; the answer then names the claim already stored.
+Send every notification with a key of its own (``new_idempotency_key()``, sent as
+``gevo:VorgangsnummerVM``) and keep it until the answer arrives: after a timeout or a lost
+connection, send the same notification with the same key again; the answer then names the
+claim already stored.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -62,87 +65,172 @@ class Schadenmeldung:
 
 @dataclass(frozen=True)
 class Erstbewertung:
-    cover: str
-    in_force: bool
-    immediate_notice: bool
-    limitation_notice: bool
-    under_insurance_ratio: Decimal | None
-    indemnity: Decimal
-    costs: Decimal
-    total: Decimal
+    """The first assessment: the verdict (``Meldung`` ``Deckung:<code>``), the estimate from
+    ``SchadenfallLeistungsfall`` and the documents still needed (official Dokumentart codes;
+    ``setNotification`` only)."""
+
+    cover: str | None
+    indemnity: Decimal | None
+    costs: Decimal | None
+    total: Decimal | None
     missing_documents: list[str]
 
 
 @dataclass(frozen=True)
 class Schaden:
-    """A claim as ``notifyClaim`` and ``getData`` answer it; ``rules`` are the AVB sections
-    of the assessment's ``Meldung``s (their ``Identifikationsnummer``)."""
+    """A claim as ``setNotification`` and ``getData`` answer it; ``rules`` are the AVB
+    sections of the assessment's ``Meldung``s (their ``Identifikationsnummer``)."""
 
     number: str
     assessment: Erstbewertung
     rules: list[str]
     contract: str | None = None
-    partnernummer: str | None = None
     status: str | None = None
-    notified_at: datetime | None = None
-    loss_date: date | None = None
+    """``Schadenstatus``: ``01`` offen, ``02`` geschlossen."""
+    notified_at: str | None = None
+    loss_date: str | None = None
     transport_kind: str | None = None
     peril: str | None = None
-    documents: int | None = None
-    acknowledgement_id: str | None = None
 
 
-def _request(meldung: Schadenmeldung) -> dict[str, Any]:
+#: Our document kinds as official ``ST_DokumentartID`` codes (docs/claims.md).
+DOKUMENTART = {
+    "carrier_certificate": "Verlustbescheinigung",
+    "transport_papers": "Auftrag",
+    "invoice": "Rechnung",
+    "loss_calculation": "UnterlagenZurSchadenhoehe",
+    "assignment_declaration": "Abtretungserklaerung",
+    "police_certificate": "Ermittlungsakte",
+    "photo": "Foto",
+    "other": "SonstigesDokument",
+}
+ZUSTAND = {"lost": "1", "damaged": "2", "destroyed": "3"}
+TRANSPORTMITTEL = {"post": "10", "courier": "99", "air_freight": "08", "accompanied": "12"}
+
+
+def _height(art: str, amount: Decimal) -> dict[str, Any]:
+    return {"Betrag": amount, "Waehrung": "EUR", "ArtID": art}
+
+
+def _request(meldung: Schadenmeldung, key: str) -> dict[str, Any]:
+    """The official ``sch:Schadenmeldung`` (Valoren codes where docs/wire-format.md says)."""
+    heights = [_height("01", meldung.estimated_loss), _height("11", meldung.insured_value)]
+    if meldung.mitigation_costs is not None:
+        heights.append(_height("99", meldung.mitigation_costs))
     return {
-        "Versicherungsscheinnummer": meldung.contract,
-        "Schadendatum": meldung.loss_date,
-        "Schadenort": meldung.place,
-        "Transportart": meldung.transport_kind,
-        "Ereignis": meldung.peril,
-        "Schadenbeschreibung": meldung.description,
-        "Schadenhoehe": meldung.estimated_loss,
-        "Versicherungswert": meldung.insured_value,
-        "Schadenminderungskosten": meldung.mitigation_costs,
-        "Polizeiaktenzeichen": meldung.police_report,
-        "Gegenstand": [
-            {
-                "Bezeichnung": g.description,
-                "Wertsachenart": g.valuables_class,
-                "Wert": g.value,
-                "Schadenart": g.damage,
-            }
-            for g in meldung.items
-        ],
-        "Dokument": [
+        "VorgangsnummerVM": key,
+        "Datei": [
             {
                 "Dateiname": d.filename,
-                "Dateityp": d.content_type,
-                "Dokumentart": d.kind,
-                "Daten": d.data,
+                "Dateityp": "Dokument",
+                "Daten": {"_value_1": d.data, "contentType": d.content_type},
+                "Komprimierungstyp": "KEINE",
+                "DokumentartID": [DOKUMENTART.get(d.kind, "SonstigesDokument")],
             }
             for d in meldung.documents
+        ],
+        "Ereignis": {
+            "Schadendatum": meldung.loss_date.isoformat(),
+            "PolizeilichGemeldet": meldung.police_report is not None,
+            "Schadenhergang": [{"Beschreibung": meldung.description}],
+            "Schaden": [
+                {
+                    "ArtID": ["2"],
+                    "Schadenhoehe": heights,
+                    "SchadenfallLeistungsfall": [
+                        {
+                            "Beschreibung": meldung.peril,
+                            "Vertrag": {
+                                "Verkaufsprodukt": {"Produkt": {}},
+                                "Vertragsnummer": {"Versicherungsscheinnummer": meldung.contract},
+                            },
+                        }
+                    ],
+                    "Schadenobjekt": [
+                        {
+                            "GegenstandID": "T1",
+                            "Bezeichnung": g.description,
+                            "Vertragsposition": g.valuables_class,
+                            "Zustand": ZUSTAND.get(g.damage, g.damage),
+                            "Schadenhoehe": [_height("11", g.value)],
+                        }
+                        for g in meldung.items
+                    ],
+                }
+            ],
+            "Schadenanschrift": {"Schadenort": meldung.place},
+            "Polizeibericht": (
+                [{"Tagebuchnummer": meldung.police_report}] if meldung.police_report else []
+            ),
+        },
+        "Gegenstand": [
+            {
+                "GegenstandID": "T1",
+                "TransportmittelSchluessel": [TRANSPORTMITTEL.get(meldung.transport_kind, "99")],
+                "Transportmittel": meldung.transport_kind,
+            }
         ],
     }
 
 
-def _erstbewertung(value: Any) -> Erstbewertung:
-    return Erstbewertung(
-        cover=value.Deckung,
-        in_force=value.VertragInKraft,
-        immediate_notice=value.Sofortmeldung,
-        limitation_notice=value.Verjaehrungshinweis,
-        under_insurance_ratio=value.Unterversicherungsquote,
-        indemnity=value.Entschaedigung,
-        costs=value.Kosten,
-        total=value.Gesamt,
-        missing_documents=list(value.FehlendeUnterlage or []),
-    )
+def _betrag(value: Any) -> Decimal | None:
+    return value.Betrag if value is not None else None
+
+
+def _fall(ereignis: Any) -> Any:
+    for schaden in (ereignis.Schaden or []) if ereignis is not None else []:
+        for fall in schaden.SchadenfallLeistungsfall or []:
+            return fall
+    return None
+
+
+def _meldungen(response: Any) -> list[Any]:
+    return list(response.Status.Meldung or [])
 
 
 def _rules(response: Any) -> list[str]:
     return [
-        m.Identifikationsnummer for m in response.Status.Meldung or [] if m.Identifikationsnummer
+        m.Identifikationsnummer
+        for m in _meldungen(response)
+        if m.Identifikationsnummer and not m.Identifikationsnummer.startswith("Deckung:")
     ]
+
+
+def _cover(response: Any) -> str | None:
+    for m in _meldungen(response):
+        if (m.Identifikationsnummer or "").startswith("Deckung:"):
+            return str(m.Identifikationsnummer.split(":", 1)[1])
+    return None
+
+
+def _schaden(response: Any, ereignis: Any, requests: Sequence[Any] = ()) -> Schaden | None:
+    fall = _fall(ereignis)
+    if fall is None or fall.Schadennummer is None:
+        return None
+    regulierung = fall.Regulierung
+    vertrag = fall.Vertrag
+    return Schaden(
+        number=fall.Schadennummer.Nummer,
+        assessment=Erstbewertung(
+            cover=_cover(response),
+            indemnity=_betrag(regulierung.Entschaedigungsbetrag) if regulierung else None,
+            costs=_betrag(regulierung.ExterneBearbeitungskosten) if regulierung else None,
+            total=_betrag(fall.Entschaedigungsbetrag),
+            missing_documents=[art for r in requests for art in r.ArtID or []],
+        ),
+        rules=_rules(response),
+        contract=vertrag.Vertragsnummer.Versicherungsscheinnummer if vertrag else None,
+        status=fall.Schadenstatus,
+        notified_at=fall.Schadenmeldedatum,
+        loss_date=ereignis.Schadendatum,
+        peril=fall.Beschreibung,
+    )
+
+
+def _transport(value: Any) -> str | None:
+    for gegenstand in value.Gegenstand or []:
+        return str(gegenstand.Transportmittel) if gegenstand.Transportmittel else None
+    return None
 
 
 class SchadenClient(_TokenService):
@@ -152,37 +240,26 @@ class SchadenClient(_TokenService):
     path = "/bipro/SchadenService_2.6.1.1.0"
 
     def notify_claim(self, meldung: Schadenmeldung, idempotency_key: str) -> Answer:
-        """Notify a claim; ``payload`` is the :class:`Schaden` (None when refused: NOK)."""
-        response = self._call(
-            "notifyClaim", Idempotenzschluessel=idempotency_key, Schadenmeldung=_request(meldung)
-        )
-        claim = None
-        if response.Schadennummer:
-            claim = Schaden(
-                number=response.Schadennummer,
-                assessment=_erstbewertung(response.Erstbewertung),
-                rules=_rules(response),
-            )
+        """``setNotification``; ``payload`` is the :class:`Schaden` (None when refused: NOK).
+        The key travels as ``gevo:VorgangsnummerVM`` (8 to 35 characters)."""
+        response = self._call("setNotification", Schadenmeldung=_request(meldung, idempotency_key))
+        value = response.Schadenmeldung
+        claim = _schaden(response, value.Ereignis, value.Dokumentanforderung or [])
+        if claim is not None:
+            claim = _with_transport(claim, value)
         return _answer(response, claim)
 
     def get_claim(self, schadennummer: str) -> Answer:
-        """Status and first assessment of a claim; ``payload`` is the :class:`Schaden`."""
-        response = self._call("getData", Schadenauskunft={"Schadennummer": schadennummer})
-        claim = None
-        if response.Schadenauskunft is not None:
-            s = response.Schadenauskunft.Schaden
-            claim = Schaden(
-                number=s.Schadennummer,
-                assessment=_erstbewertung(s.Erstbewertung),
-                rules=_rules(response),
-                contract=s.Versicherungsscheinnummer,
-                partnernummer=s.Partnernummer,
-                status=s.Status,
-                notified_at=s.Meldezeitpunkt,
-                loss_date=s.Schadendatum,
-                transport_kind=s.Transportart,
-                peril=s.Ereignis,
-                documents=s.AnzahlDokumente,
-                acknowledgement_id=s.Eingangsbestaetigung,
-            )
+        """``getData`` (Schadenauskunft); ``payload`` is the :class:`Schaden`."""
+        response = self._call(
+            "getData", Schadenauskunft={"Schadennummer": {"Nummer": schadennummer}}
+        )
+        value = response.Schadenauskunft
+        claim = _schaden(response, value.Ereignis) if value is not None else None
+        if claim is not None:
+            claim = _with_transport(claim, value)
         return _answer(response, claim)
+
+
+def _with_transport(claim: Schaden, value: Any) -> Schaden:
+    return dataclasses.replace(claim, transport_kind=_transport(value))

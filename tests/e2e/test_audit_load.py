@@ -91,7 +91,12 @@ def _kinds(token: str, shipment: str) -> list[Kind]:
         ),
         # A write: a new claim each time (own idempotency key), stored with its letter.
         Kind(
-            "notifyClaim", "OK", SCHADEN, lambda: notify_body(token, Meldung(), new_key()), 200, ok
+            "setNotification",
+            "OK",
+            SCHADEN,
+            lambda: notify_body(token, Meldung(), new_key()),
+            200,
+            ok,
         ),
         Kind(
             "listShipments",
@@ -166,7 +171,7 @@ def test_mixed_load_answers_exactly_and_audits_every_request_once(
     assert total >= 50, f"only {total} requests in {MAX_SECONDS} s"
     assert not wrong, wrong[:5]
     assert _audit_counts(runtime, since) == sent
-    claims_sent = sent[("notifyClaim", "OK")]
+    claims_sent = sent[("setNotification", "OK")]
     with runtime.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Claim)) == claims_sent
         result = audit_chain.verify_chain(uow)

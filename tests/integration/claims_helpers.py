@@ -14,13 +14,26 @@ from sqlalchemy.orm import selectinload
 
 from bipro_service.adapters.db.models import AuditRecord, Claim, Contract, Shipment
 from bipro_service.entrypoints.runtime import Runtime
+from bipro_service.namespaces import (
+    ALLGEMEIN,
+    DATENTYPEN,
+    GEVO,
+    NACHRICHTEN,
+    PRODUKTMODELL,
+    SACHEN,
+    SCHADEN,
+    SCHADEN_LEISTUNG,
+    VERTRAG_OBJEKTE,
+    XMIME,
+    XSI,
+)
 from bipro_service.service_layer.claims import ACKNOWLEDGEMENT_CATEGORY
 from tests.integration.portfolio_helpers import PDF, make_customer
 from tests.support import Answer, call, envelope, request_body, token_header
 
 SCHADEN_PATH = "/bipro/SchadenService_2.6.1.1.0"
-S = "http://www.bipro.net/namespace/schaden"
-N = "http://www.bipro.net/namespace/nachrichten"
+S = SCHADEN
+N = NACHRICHTEN
 
 ALL_KINDS = ["post", "courier", "air_freight", "accompanied"]
 ALL_CLAUSES = {"war": True, "strike_riot": True, "confiscation": True}
@@ -90,31 +103,87 @@ class Meldung:
     )
 
     def xml(self) -> str:
-        costs = f"<s:Schadenminderungskosten>{self.costs}</s:Schadenminderungskosten>"
-        police = f"<s:Polizeiaktenzeichen>{self.police}</s:Polizeiaktenzeichen>"
+        """The ``sch:Schadenmeldung`` as a client generated from the official schemas sends it
+        (prefixes as in the official XSDs; the key goes separately, see :func:`notify_body`)."""
+        costs = _height("99", self.costs) if self.costs else ""
+        police = (
+            f"<sl:Polizeibericht><sl:Tagebuchnummer>{self.police}</sl:Tagebuchnummer>"
+            "</sl:Polizeibericht>"
+            if self.police
+            else ""
+        )
         items = "".join(
-            f"<s:Gegenstand><s:Bezeichnung>{d}</s:Bezeichnung><s:Wertsachenart>{c}"
-            f"</s:Wertsachenart><s:Wert>{v}</s:Wert><s:Schadenart>{a}</s:Schadenart>"
-            "</s:Gegenstand>"
+            f"<sl:Schadenobjekt><allg:GegenstandID>T1</allg:GegenstandID>"
+            f"<sl:Bezeichnung>{d}</sl:Bezeichnung><sl:Vertragsposition>{c}</sl:Vertragsposition>"
+            f"<sl:Zustand>{ZUSTAND[a]}</sl:Zustand>{_height('11', v)}</sl:Schadenobjekt>"
             for d, c, v, a in self.items
         )
         docs = "".join(
-            f"<s:Dokument><s:Dateiname>{n}</s:Dateiname><s:Dateityp>{t}</s:Dateityp>"
-            f"<s:Dokumentart>{k}</s:Dokumentart>"
-            f"<s:Daten>{base64.b64encode(data).decode()}</s:Daten></s:Dokument>"
+            f"<gevo:Datei><allg:Dateiname>{n}</allg:Dateiname><allg:Dateityp>Dokument"
+            f'</allg:Dateityp><allg:Daten xmime:contentType="{t}">'
+            f"{base64.b64encode(data).decode()}</allg:Daten>"
+            "<allg:Komprimierungstyp>KEINE</allg:Komprimierungstyp>"
+            f"<allg:DokumentartID>{DOKUMENTART[k]}</allg:DokumentartID></gevo:Datei>"
             for n, t, k, data in self.documents
         )
         return (
-            f"<s:Schadenmeldung><s:Versicherungsscheinnummer>{self.contract}"
-            f"</s:Versicherungsscheinnummer><s:Schadendatum>{self.loss_date}</s:Schadendatum>"
-            f"<s:Schadenort>{self.place}</s:Schadenort><s:Transportart>{self.kind}"
-            f"</s:Transportart><s:Ereignis>{self.peril}</s:Ereignis>"
-            f"<s:Schadenbeschreibung>{self.description}</s:Schadenbeschreibung>"
-            f"<s:Schadenhoehe>{self.loss}</s:Schadenhoehe>"
-            f"<s:Versicherungswert>{self.value}</s:Versicherungswert>"
-            f"{costs if self.costs else ''}{police if self.police else ''}{items}{docs}"
-            "</s:Schadenmeldung>"
+            f"{docs}<s:Ereignis><sl:Schadendatum>{self.loss_date}</sl:Schadendatum>"
+            f"<sl:PolizeilichGemeldet>{'true' if self.police else 'false'}"
+            "</sl:PolizeilichGemeldet>"
+            f"<sl:Schadenhergang><sl:Beschreibung>{self.description}</sl:Beschreibung>"
+            "</sl:Schadenhergang>"
+            f"<sl:Schaden><sl:ArtID>2</sl:ArtID>{_height('01', self.loss)}"
+            f"{_height('11', self.value)}{costs}"
+            "<sl:SchadenfallLeistungsfall>"
+            f"<sl:Beschreibung>{self.peril}</sl:Beschreibung>"
+            "<sl:Vertrag><vtrg:Verkaufsprodukt><pm:Produkt/></vtrg:Verkaufsprodukt>"
+            "<vtrg:Vertragsnummer><allg:Versicherungsscheinnummer>"
+            f"{self.contract}</allg:Versicherungsscheinnummer></vtrg:Vertragsnummer></sl:Vertrag>"
+            f"</sl:SchadenfallLeistungsfall>{items}</sl:Schaden>"
+            f"<sl:Schadenanschrift><sl:Schadenort>{self.place}</sl:Schadenort>"
+            f"</sl:Schadenanschrift>{police}</s:Ereignis>"
+            '<s:Gegenstand xsi:type="sachen:CT_Transport"><allg:GegenstandID>T1'
+            "</allg:GegenstandID><sachen:TransportmittelSchluessel>"
+            f"{TRANSPORTMITTEL.get(self.kind, '99')}"
+            f"</sachen:TransportmittelSchluessel><sachen:Transportmittel>{self.kind}"
+            "</sachen:Transportmittel></s:Gegenstand>"
         )
+
+
+def _height(art: str, amount: str) -> str:
+    return (
+        f"<sl:Schadenhoehe><allg:Betrag>{amount}</allg:Betrag><allg:Waehrung>EUR</allg:Waehrung>"
+        f'<sl:ArtID xsi:type="dt:STE_ArtDerSchadenhoeheBasis">{art}</sl:ArtID></sl:Schadenhoehe>'
+    )
+
+
+#: The namespaces of a claim request, with the prefixes of the official XSDs.
+DECLARATIONS = " ".join(
+    f'xmlns:{p}="{u}"'
+    for p, u in {
+        "sl": SCHADEN_LEISTUNG,
+        "allg": ALLGEMEIN,
+        "gevo": GEVO,
+        "vtrg": VERTRAG_OBJEKTE,
+        "pm": PRODUKTMODELL,
+        "sachen": SACHEN,
+        "dt": DATENTYPEN,
+        "xsi": XSI,
+        "xmime": XMIME,
+    }.items()
+)
+ZUSTAND = {"lost": "1", "damaged": "2", "destroyed": "3"}
+TRANSPORTMITTEL = {"post": "10", "courier": "99", "air_freight": "08", "accompanied": "12"}
+DOKUMENTART = {
+    "carrier_certificate": "Verlustbescheinigung",
+    "transport_papers": "Auftrag",
+    "invoice": "Rechnung",
+    "loss_calculation": "UnterlagenZurSchadenhoehe",
+    "assignment_declaration": "Abtretungserklaerung",
+    "police_certificate": "Ermittlungsakte",
+    "photo": "Foto",
+    "other": "SonstigesDokument",
+}
 
 
 def new_key() -> str:
@@ -122,12 +191,16 @@ def new_key() -> str:
 
 
 def _request(operation: str, inner: str) -> str:
-    return request_body(S, operation, inner, "s")
+    body = request_body(S, operation, inner, "s")
+    return body.replace(f'xmlns:s="{S}"', f'xmlns:s="{S}" {DECLARATIONS}', 1)
 
 
 def notify_body(tok: str, meldung: Meldung, key: str) -> bytes:
-    inner = f"<s:Idempotenzschluessel>{key}</s:Idempotenzschluessel>{meldung.xml()}"
-    return envelope(_request("notifyClaim", inner), token_header(tok))
+    inner = (
+        f"<s:Schadenmeldung><gevo:VorgangsnummerVM>{key}</gevo:VorgangsnummerVM>"
+        f"{meldung.xml()}</s:Schadenmeldung>"
+    )
+    return envelope(_request("setNotification", inner), token_header(tok))
 
 
 def notify(app: Any, tok: str, meldung: Meldung, key: str | None = None) -> Answer:
@@ -135,23 +208,51 @@ def notify(app: Any, tok: str, meldung: Meldung, key: str | None = None) -> Answ
 
 
 def get_data(app: Any, tok: str, number: str) -> Answer:
-    inner = f"<s:Schadenauskunft><s:Schadennummer>{number}</s:Schadennummer></s:Schadenauskunft>"
+    inner = (
+        "<s:Schadenauskunft><s:Schadennummer>"
+        f"<allg:Nummer>{number}</allg:Nummer></s:Schadennummer></s:Schadenauskunft>"
+    )
     return call(app, SCHADEN_PATH, envelope(_request("getData", inner), token_header(tok)))
 
 
 def schadennummer(answer: Answer) -> str | None:
-    return answer.xml.findtext(f".//{{{S}}}Schadennummer")
+    """The claim number of a ``setNotification`` or ``getData`` answer (None on NOK)."""
+    return answer.xml.findtext(
+        f".//{{{SCHADEN_LEISTUNG}}}SchadenfallLeistungsfall/{{{SCHADEN_LEISTUNG}}}Schadennummer/"
+        f"{{{ALLGEMEIN}}}Nummer"
+    )
 
 
-def bewertung(answer: Answer, name: str) -> str | None:
-    return answer.xml.findtext(f".//{{{S}}}Erstbewertung/{{{S}}}{name}")
+def deckung(answer: Answer) -> str | None:
+    """The coverage verdict (``Identifikationsnummer`` ``Deckung:<code>``)."""
+    for e in answer.xml.iterfind(f".//{{{N}}}Meldung/{{{N}}}Identifikationsnummer"):
+        found = e.text or ""
+        if found.startswith("Deckung:"):
+            return found.split(":", 1)[1]
+    return None
+
+
+def betrag(answer: Answer, path: str) -> str | None:
+    """An amount below ``SchadenfallLeistungsfall`` (``Entschaedigungsbetrag``,
+    ``Regulierung/Entschaedigungsbetrag``, ``Regulierung/ExterneBearbeitungskosten``)."""
+    steps = "/".join(f"{{{SCHADEN_LEISTUNG}}}{p}" for p in path.split("/"))
+    return answer.xml.findtext(
+        f".//{{{SCHADEN_LEISTUNG}}}SchadenfallLeistungsfall/{steps}/{{{ALLGEMEIN}}}Betrag"
+    )
+
+
+def angefordert(answer: Answer) -> list[str]:
+    """The documents a ``setNotification`` answer asks for (``gevo:Dokumentanforderung``)."""
+    return [e.text or "" for e in answer.xml.iterfind(f".//{{{GEVO}}}Dokumentanforderung/*")]
 
 
 def ids(answer: Answer) -> list[str]:
-    """The ``Identifikationsnummer`` (AVB rule) of every ``Meldung``."""
-    return [
+    """The ``Identifikationsnummer`` (AVB rule) of every finding's ``Meldung`` (not the
+    verdict's ``Deckung:…``, see :func:`deckung`)."""
+    found = [
         e.text or "" for e in answer.xml.iterfind(f".//{{{N}}}Meldung/{{{N}}}Identifikationsnummer")
     ]
+    return [f for f in found if not f.startswith("Deckung:")]
 
 
 def stored_claims(runtime: Runtime) -> list[Claim]:

@@ -9,13 +9,15 @@ import pytest
 from pypdf import PdfReader
 
 from bipro_service.entrypoints.wsgi import BiproApplication
+from bipro_service.namespaces import ALLGEMEIN, SACHEN, SCHADEN, SCHADEN_LEISTUNG
 from tests.integration.accounts_helpers import make_firm, make_user, token
 from tests.integration.claims_helpers import (
     Meldung,
-    S,
     acknowledgements,
+    angefordert,
     audit_records,
-    bewertung,
+    betrag,
+    deckung,
     get_data,
     ids,
     make_contract,
@@ -25,6 +27,8 @@ from tests.integration.claims_helpers import (
 )
 from tests.integration.portfolio_helpers import PDF
 from tests.support import NS
+
+SL = SCHADEN_LEISTUNG
 
 
 @pytest.fixture
@@ -57,17 +61,19 @@ def test_notification_is_stored_with_its_items_and_documents(
     assert claim.schadennummer == number and claim.status == "gemeldet"
     assert not claim.is_test and claim.immediate_notice
     # 60,000 loss, value 100,000, sum 50,000: 7.5 halves it, 7.2 costs on top.
-    assert bewertung(answer, "Deckung") == "gedeckt"
-    assert bewertung(answer, "Unterversicherungsquote") == "0.5000"
-    assert bewertung(answer, "Entschaedigung") == "30000.00"
-    assert bewertung(answer, "Kosten") == "400.00"
-    assert bewertung(answer, "Gesamt") == "30400.00"
-    missing = [e.text for e in answer.xml.iterfind(f".//{{{S}}}FehlendeUnterlage")]
-    assert missing == [
-        "carrier_certificate",
-        "transport_papers",
-        "loss_calculation",
-        "assignment_declaration",
+    assert deckung(answer) == "gedeckt"
+    assert "Unterversicherung" in " ".join(
+        e.text or "" for e in answer.xml.iterfind(".//nachr:Meldung/nachr:Text", NS)
+    )
+    assert betrag(answer, "Regulierung/Entschaedigungsbetrag") == "30000.00"
+    assert betrag(answer, "Regulierung/ExterneBearbeitungskosten") == "400.00"
+    assert betrag(answer, "Entschaedigungsbetrag") == "30400.00"
+    # The documents still needed, as official Dokumentart codes (AVB 9.2.1.3).
+    assert angefordert(answer) == [
+        "Verlustbescheinigung",
+        "Auftrag",
+        "UnterlagenZurSchadenhoehe",
+        "Abtretungserklaerung",
     ]
     assert ids(answer) == [
         "AVB-9.2.1.1",
@@ -109,7 +115,7 @@ def test_audit_record_names_the_claim(app: BiproApplication, tok: str) -> None:
     prozess = answer.text(".//nachr:ProzessID")
     assert prozess
     [record] = audit_records(app.runtime, prozess_id=prozess)
-    assert record.operation == "notifyClaim" and record.outcome == "OK"
+    assert record.operation == "setNotification" and record.outcome == "OK"
     assert record.objects["claim"] == [number]
     assert record.objects["contract"] == ["VAL-1"] and record.objects["customer"] == ["K1"]
     [shipment] = acknowledgements(app.runtime)
@@ -123,14 +129,20 @@ def test_claim_information_returns_status_and_assessment(app: BiproApplication, 
     assert answer.text(".//nachr:StatusID") == "OK"
     assert answer.meldung_ids[0] == "01100"
     assert "AVB-9.2.1.4" in ids(answer)
-    schaden = answer.xml.find(f".//{{{S}}}Schadenauskunft/{{{S}}}Schaden")
-    assert schaden is not None
-    assert schaden.findtext(f"{{{S}}}Schadennummer") == number
-    assert schaden.findtext(f"{{{S}}}Status") == "gemeldet"
-    assert schaden.findtext(f"{{{S}}}Versicherungsscheinnummer") == "VAL-1"
-    assert schaden.findtext(f"{{{S}}}Ereignis") == "robbery"
-    assert schaden.findtext(f"{{{S}}}AnzahlDokumente") == "1"
-    assert schaden.findtext(f"{{{S}}}Erstbewertung/{{{S}}}Deckung") == "gedeckt"
+    auskunft = answer.xml.find(f".//{{{SCHADEN}}}Schadenauskunft")
+    assert auskunft is not None
+    assert auskunft.findtext(f"{{{SCHADEN}}}Schadennummer/{{{ALLGEMEIN}}}Nummer") == number
+    assert schadennummer(answer) == number
+    fall = auskunft.find(f".//{{{SL}}}SchadenfallLeistungsfall")
+    assert fall is not None
+    assert fall.findtext(f"{{{SL}}}Schadenstatus") == "01"  # offen
+    assert fall.findtext(f"{{{SL}}}Beschreibung") == "robbery"
+    assert fall.findtext(f".//{{{ALLGEMEIN}}}Versicherungsscheinnummer") == "VAL-1"
+    transport = auskunft.find(f"{{{SCHADEN}}}Gegenstand")
+    assert transport is not None
+    assert transport.findtext(f"{{{SACHEN}}}TransportmittelSchluessel") == "12"
+    assert transport.findtext(f"{{{SACHEN}}}Transportmittel") == "accompanied"
+    assert deckung(answer) == "gedeckt"
     [record] = audit_records(app.runtime, operation="getData")
     assert record.objects["claim"] == [number]
 
@@ -138,17 +150,26 @@ def test_claim_information_returns_status_and_assessment(app: BiproApplication, 
 @pytest.mark.parametrize(
     ("meldung", "meldung_id", "quelle"),
     [
-        (Meldung(loss_date="2999-01-01"), "00001", "Schadenmeldung/Schadendatum"),
-        (Meldung(place="   "), "00001", "Schadenmeldung/Schadenort"),
+        (Meldung(loss_date="2999-01-01"), "00001", "Schadenmeldung/Ereignis/Schadendatum"),
+        (
+            Meldung(place="   "),
+            "00001",
+            "Schadenmeldung/Ereignis/Schadenanschrift/Schadenort",
+        ),
         (
             Meldung(documents=[("../boot.ini", "text/plain", "other", b"x")]),
             "00001",
-            "Schadenmeldung/Dokument[1]/Dateiname",
+            "Schadenmeldung/Datei[1]/Dateiname",
         ),
-        (Meldung(peril="meteor"), "00007", None),
-        (Meldung(loss="-5.00"), "00007", None),
+        (
+            Meldung(peril="meteor"),
+            "00001",
+            "Schadenmeldung/Ereignis/Schaden/SchadenfallLeistungsfall/Beschreibung",
+        ),
+        (Meldung(kind="rocket"), "00001", "Schadenmeldung/Gegenstand/Transportmittel"),
+        (Meldung(loss="-5.00"), "00001", "Schadenmeldung/Ereignis/Schaden/Schadenhoehe"),
         (Meldung(loss="1.005"), "00007", None),
-        (Meldung(items=[]), "00007", None),
+        (Meldung(items=[]), "00001", "Schadenmeldung/Ereignis/Schaden/Schadenobjekt"),
     ],
 )
 def test_malformed_notification_is_refused_and_nothing_stored(
@@ -159,15 +180,15 @@ def test_malformed_notification_is_refused_and_nothing_stored(
     if quelle:
         assert answer.text(".//nachr:Quelle") == quelle
     assert stored_claims(app.runtime) == [] and acknowledgements(app.runtime) == []
-    [record] = audit_records(app.runtime, operation="notifyClaim")
+    [record] = audit_records(app.runtime, operation="setNotification")
     assert record.outcome == "FAULT" and record.meldung_id == meldung_id
 
 
 def test_assessment_over_the_wire_for_an_excluded_peril(app: BiproApplication, tok: str) -> None:
     answer = notify(app, tok, Meldung(peril="war", loss="100.00"))
     assert answer.text(".//nachr:StatusID") == "OK"  # stored all the same
-    assert bewertung(answer, "Deckung") == "nicht_gedeckt"
-    assert bewertung(answer, "Gesamt") == "0.00"
+    assert deckung(answer) == "nicht_gedeckt"
+    assert betrag(answer, "Entschaedigungsbetrag") == "0.00"
     assert ids(answer)[0] == "AVB-3.1.1"
     arten = [e.text for e in answer.xml.iterfind(".//nachr:Meldung/nachr:ArtID", NS)]
     assert "Fehler" not in arten
@@ -182,5 +203,4 @@ def test_limitation_notice_over_the_wire(app: BiproApplication, tok: str) -> Non
         contract.begin = contract.begin.replace(year=2015)
         uow.commit()
     answer = notify(app, tok, Meldung(contract="VAL-OLD", loss_date=old))
-    assert bewertung(answer, "Verjaehrungshinweis") == "true"
-    assert "AVB-14" in ids(answer)
+    assert "AVB-14" in ids(answer)  # the limitation notice

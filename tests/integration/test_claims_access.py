@@ -60,7 +60,10 @@ def test_foreign_contract_refused_like_unknown(
     assert answer.text(".//nachr:Text") == (reference.text(".//nachr:Text") or "").replace(
         "VAL-404", number
     )
-    assert answer.text(".//nachr:Quelle") == "Schadenmeldung/Versicherungsscheinnummer"
+    assert answer.text(".//nachr:Quelle") == (
+        "Schadenmeldung/Ereignis/Schaden/SchadenfallLeistungsfall/Vertrag/Vertragsnummer/"
+        "Versicherungsscheinnummer"
+    )
     assert schadennummer(answer) is None
     assert stored_claims(app.runtime) == [] and acknowledgements(app.runtime) == []
 

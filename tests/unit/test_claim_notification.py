@@ -33,40 +33,46 @@ def test_a_good_notification_passes() -> None:
 @pytest.mark.parametrize(
     ("changes", "quelle"),
     [
-        ({"loss_date": date(2025, 3, 6)}, "Schadenmeldung/Schadendatum"),
-        ({"loss_place": "   "}, "Schadenmeldung/Schadenort"),
-        ({"description": ""}, "Schadenmeldung/Schadenbeschreibung"),
-        ({"estimated_loss": D("-1")}, "Schadenmeldung/Schadenhoehe"),
-        ({"estimated_loss": D("1.001")}, "Schadenmeldung/Schadenhoehe"),
-        ({"insured_value": D("0")}, "Schadenmeldung/Versicherungswert"),
-        ({"mitigation_costs": D("NaN")}, "Schadenmeldung/Schadenminderungskosten"),
-        ({"items": ()}, "Schadenmeldung/Gegenstand"),
-        ({"items": (item(), item(description=" "))}, "Schadenmeldung/Gegenstand[2]/Bezeichnung"),
-        ({"items": (item(value="-5"),)}, "Schadenmeldung/Gegenstand[1]/Wert"),
+        ({"loss_date": date(2025, 3, 6)}, "Schadenmeldung/Ereignis/Schadendatum"),
+        ({"loss_place": "   "}, "Schadenmeldung/Ereignis/Schadenanschrift/Schadenort"),
+        ({"description": ""}, "Schadenmeldung/Ereignis/Schadenhergang/Beschreibung"),
+        ({"estimated_loss": D("-1")}, "Schadenmeldung/Ereignis/Schaden/Schadenhoehe"),
+        ({"estimated_loss": D("1.001")}, "Schadenmeldung/Ereignis/Schaden/Schadenhoehe"),
+        ({"insured_value": D("0")}, "Schadenmeldung/Ereignis/Schaden/Schadenhoehe"),
+        ({"mitigation_costs": D("NaN")}, "Schadenmeldung/Ereignis/Schaden/Schadenhoehe"),
+        ({"items": ()}, "Schadenmeldung/Ereignis/Schaden/Schadenobjekt"),
+        (
+            {"items": (item(), item(description=" "))},
+            "Schadenmeldung/Ereignis/Schaden/Schadenobjekt[2]/Bezeichnung",
+        ),
+        (
+            {"items": (item(value="-5"),)},
+            "Schadenmeldung/Ereignis/Schaden/Schadenobjekt[1]/Schadenhoehe",
+        ),
         (
             {"documents": (doc(DocumentKind.OTHER, "../x.pdf"),)},
-            "Schadenmeldung/Dokument[1]/Dateiname",
+            "Schadenmeldung/Datei[1]/Dateiname",
         ),
         (
             {"documents": (doc(DocumentKind.OTHER, "a\\b.pdf"),)},
-            "Schadenmeldung/Dokument[1]/Dateiname",
+            "Schadenmeldung/Datei[1]/Dateiname",
         ),
         (
             {"documents": (doc(DocumentKind.OTHER, "a\nb.pdf"),)},
-            "Schadenmeldung/Dokument[1]/Dateiname",
+            "Schadenmeldung/Datei[1]/Dateiname",
         ),
-        ({"documents": (doc(DocumentKind.OTHER, data=b""),)}, "Schadenmeldung/Dokument[1]/Daten"),
+        ({"documents": (doc(DocumentKind.OTHER, data=b""),)}, "Schadenmeldung/Datei[1]/Daten"),
         (
             {"documents": (Attachment("a.pdf", "not a type", DocumentKind.OTHER, b"x"),)},
-            "Schadenmeldung/Dokument[1]/Dateityp",
+            "Schadenmeldung/Datei[1]/Daten/@xmime:contentType",
         ),
         (
             {"documents": (doc(DocumentKind.OTHER, data=b"x" * (MAX_DOCUMENT_BYTES + 1)),)},
-            "Schadenmeldung/Dokument[1]/Daten",
+            "Schadenmeldung/Datei[1]/Daten",
         ),
         (
             {"documents": tuple(doc(DocumentKind.OTHER) for _ in range(MAX_DOCUMENTS + 1))},
-            "Schadenmeldung/Dokument",
+            "Schadenmeldung/Datei",
         ),
         (
             {
@@ -75,7 +81,7 @@ def test_a_good_notification_passes() -> None:
                     for _ in range(MAX_TOTAL_DOCUMENT_BYTES // MAX_DOCUMENT_BYTES + 1)
                 )
             },
-            "Schadenmeldung/Dokument",
+            "Schadenmeldung/Datei",
         ),
     ],
 )

@@ -55,7 +55,7 @@ def test_police_report(peril: Peril, kind: TransportKind, police: str | None) ->
     assert bool(warnings) is (required and police is None)
     if warnings:
         assert warnings[0].meldung_id is MeldungID.INCOMPLETE_DATA
-        assert warnings[0].quelle == "Schadenmeldung/Polizeiaktenzeichen"
+        assert warnings[0].quelle == "Schadenmeldung/Ereignis/Polizeibericht/Tagebuchnummer"
     assert (DocumentKind.POLICE_CERTIFICATE in result.missing_documents) is required
 
 

@@ -20,7 +20,7 @@ from bipro_service.domain.valoren import (
     TransportKind,
 )
 
-_PERIL = "Schadenmeldung/Ereignis"
+_PERIL = "Schadenmeldung/Ereignis/Schaden/SchadenfallLeistungsfall/Beschreibung"
 _KINDS = frozenset(k.value for k in TransportKind)
 _CLAUSES = frozenset(c.value for c in Clause)
 
@@ -106,7 +106,7 @@ def contract_cover(
                 f"Der Vertrag bestand am Schadentag {loss_date:%d.%m.%Y} nicht; "
                 "Versicherungsschutz besteht nur für Transporte während der Vertragsdauer "
                 "(AVB Valoren 2008 Ziffer 5).",
-                "Schadenmeldung/Schadendatum",
+                "Schadenmeldung/Ereignis/Schadendatum",
             )
         )
     if terms.transport_kinds and kind not in terms.transport_kinds:
@@ -123,7 +123,7 @@ def contract_cover(
                 f"{labels.TRANSPORT_KIND[kind]} ist im Vertrag nicht vereinbart; versichert sind "
                 f"nur Transporte in der vereinbarten Art (AVB Valoren 2008 Ziffer 4.1), außerdem "
                 f"{exception}. Wird geprüft.",
-                "Schadenmeldung/Transportart",
+                "Schadenmeldung/Gegenstand/Transportmittel",
             )
         )
     return cover, findings
@@ -193,7 +193,7 @@ def _clause_cover(
                 "zum Ausladen (Kriegsklausel Ziffer 3.1/3.2), bei Post- und Kuriersendungen im "
                 "Lufttransport (Ziffer 6), bei Begleittransporten mit Luftfahrzeugen (Ziffer 3.9). "
                 "Wird geprüft.",
-                "Schadenmeldung/Transportart",
+                "Schadenmeldung/Gegenstand/Transportmittel",
             ),
         ]
     return Cover.COVERED, [included]

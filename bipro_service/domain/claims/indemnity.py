@@ -59,7 +59,7 @@ def finding(
                 Rule.INDEMNITY_ESTIMATE,
                 "Nach erster Prüfung ist keine Entschädigung zu erwarten (siehe die vorstehenden "
                 "Meldungen); die endgültige Entscheidung folgt nach Prüfung.",
-                "Schadenmeldung/Schadenhoehe",
+                "Schadenmeldung/Ereignis/Schaden/Schadenhoehe",
             )
         ]
     findings = []
@@ -71,7 +71,7 @@ def finding(
                 f"Unterversicherung: Versicherungssumme {eur(sum_insured)} unter dem "
                 f"Versicherungswert {eur(insured_value)}; entschädigt wird im Verhältnis "
                 f"{ratio} (AVB Valoren 2008 Ziffer 7.5).",
-                "Schadenmeldung/Versicherungswert",
+                "Schadenmeldung/Ereignis/Schaden/Schadenhoehe",
             )
         )
     reduced = ", gekürzt nach Ziffer 7.5" if result.ratio is not None else ""
@@ -83,7 +83,7 @@ def finding(
             f"{eur(result.indemnity)} für einen Schaden von {eur(loss)}, höchstens bis zum "
             f"Versicherungswert nach Ziffer 7.1{reduced}{costs}). Unverbindlich; gezahlt wird "
             "nach endgültiger Feststellung (AVB Valoren 2008 Ziffer 7.7).",
-            "Schadenmeldung/Schadenhoehe",
+            "Schadenmeldung/Ereignis/Schaden/Schadenhoehe",
         )
     )
     return findings

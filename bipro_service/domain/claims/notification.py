@@ -141,40 +141,46 @@ def check(n: ClaimNotification, today: date) -> None:
     """Raise :class:`ClaimDataError` naming the first field that is not well-formed."""
     if not n.contract_number:
         raise ClaimDataError(
-            "Versicherungsscheinnummer fehlt.", quelle=_q("Versicherungsscheinnummer")
+            "Versicherungsscheinnummer fehlt.",
+            quelle=_q(
+                f"{_S}/SchadenfallLeistungsfall/Vertrag/Vertragsnummer/Versicherungsscheinnummer"
+            ),
         )
     if n.loss_date > today:
-        raise ClaimDataError("Das Schadendatum liegt in der Zukunft.", quelle=_q("Schadendatum"))
-    for name, value in (("Schadenort", n.loss_place), ("Schadenbeschreibung", n.description)):
-        if not value:
-            raise ClaimDataError(f"{name} fehlt.", quelle=_q(name))
-    _amount(n.estimated_loss, "Schadenhoehe")
-    _amount(n.mitigation_costs, "Schadenminderungskosten")
-    if _amount(n.insured_value, "Versicherungswert") == 0:
         raise ClaimDataError(
-            "Der Versicherungswert muss größer als 0 sein.", quelle=_q("Versicherungswert")
+            "Das Schadendatum liegt in der Zukunft.", quelle=_q("Ereignis/Schadendatum")
+        )
+    for name, path, value in (
+        ("Schadenort", "Ereignis/Schadenanschrift/Schadenort", n.loss_place),
+        ("Schadenbeschreibung", "Ereignis/Schadenhergang/Beschreibung", n.description),
+    ):
+        if not value:
+            raise ClaimDataError(f"{name} fehlt.", quelle=_q(path))
+    _amount(n.estimated_loss, "Schadenhöhe", f"{_S}/Schadenhoehe")
+    _amount(n.mitigation_costs, "Schadenminderungskosten", f"{_S}/Schadenhoehe")
+    if _amount(n.insured_value, "Versicherungswert", f"{_S}/Schadenhoehe") == 0:
+        raise ClaimDataError(
+            "Der Versicherungswert muss größer als 0 sein.", quelle=_q(f"{_S}/Schadenhoehe")
         )
     if not n.items:
         raise ClaimDataError(
-            "Mindestens ein betroffener Gegenstand ist anzugeben.", quelle=_q("Gegenstand")
+            "Mindestens ein betroffener Gegenstand ist anzugeben.", quelle=_q(f"{_S}/Schadenobjekt")
         )
     for position, item in enumerate(n.items, start=1):
         if not item.description:
             raise ClaimDataError(
-                "Bezeichnung fehlt.", quelle=_q(f"Gegenstand[{position}]/Bezeichnung")
+                "Bezeichnung fehlt.", quelle=_q(f"{_S}/Schadenobjekt[{position}]/Bezeichnung")
             )
-        _amount(item.value, f"Gegenstand[{position}]/Wert")
+        _amount(item.value, "Wert", f"{_S}/Schadenobjekt[{position}]/Schadenhoehe")
     _check_documents(n.documents)
 
 
 def _check_documents(documents: Sequence[Attachment]) -> None:
     if len(documents) > MAX_DOCUMENTS:
-        raise ClaimDataError(
-            f"Höchstens {MAX_DOCUMENTS} Dokumente je Meldung.", quelle=_q("Dokument")
-        )
+        raise ClaimDataError(f"Höchstens {MAX_DOCUMENTS} Dokumente je Meldung.", quelle=_q("Datei"))
     total = 0
     for position, doc in enumerate(documents, start=1):
-        where = f"Dokument[{position}]"
+        where = f"Datei[{position}]"
         name = doc.filename
         # Stored and shown under this name: no paths, no control characters.
         if not is_safe_filename(name):
@@ -182,7 +188,9 @@ def _check_documents(documents: Sequence[Attachment]) -> None:
                 f"Ungültiger Dateiname {name[:200]!r}.", quelle=_q(f"{where}/Dateiname")
             )
         if not _CONTENT_TYPE.match(doc.content_type):
-            raise ClaimDataError("Ungültiger Dateityp.", quelle=_q(f"{where}/Dateityp"))
+            raise ClaimDataError(
+                "Ungültiger Dateityp.", quelle=_q(f"{where}/Daten/@xmime:contentType")
+            )
         if not doc.data:
             raise ClaimDataError(f"Das Dokument {name} ist leer.", quelle=_q(f"{where}/Daten"))
         if len(doc.data) > MAX_DOCUMENT_BYTES:
@@ -195,16 +203,20 @@ def _check_documents(documents: Sequence[Attachment]) -> None:
         raise ClaimDataError(
             f"Die Dokumente sind zusammen größer als "
             f"{MAX_TOTAL_DOCUMENT_BYTES // (1024 * 1024)} MiB.",
-            quelle=_q("Dokument"),
+            quelle=_q("Datei"),
         )
 
 
-def _amount(value: Decimal, name: str) -> Decimal:
+def _amount(value: Decimal, name: str, path: str) -> Decimal:
     if not value.is_finite() or value < 0 or not is_cents(value):
         raise ClaimDataError(
-            f"{name}: ein Betrag ab 0 mit höchstens zwei Nachkommastellen.", quelle=_q(name)
+            f"{name}: ein Betrag ab 0 mit höchstens zwei Nachkommastellen.", quelle=_q(path)
         )
     return value
+
+
+#: ``Quelle`` paths are the official request elements (``sch:Schadenmeldung`` below ``Request``).
+_S = "Ereignis/Schaden"
 
 
 def _q(field_path: str) -> str:

@@ -43,7 +43,7 @@ def immediate_notice(n: ClaimNotification) -> list[Finding]:
             "markiert. Über solche Schäden ist der Versicherer zusätzlich zur schriftlichen "
             "Anzeige unverzüglich elektronisch oder telefonisch zu unterrichten "
             "(AVB Valoren 2008 Ziffer 9.2.1.1).",
-            "Schadenmeldung/Schadenhoehe",
+            "Schadenmeldung/Ereignis/Schaden/Schadenhoehe",
         )
     ]
 
@@ -62,7 +62,7 @@ def police_report(n: ClaimNotification) -> list[Finding]:
             f"{labels.PERIL[n.peril]} bei einem Begleittransport: Anzeige bei der zuständigen "
             "Polizeidienststelle mit einer Liste aller abhanden gekommenen Valoren ist "
             "erforderlich; bitte das Aktenzeichen nachreichen (AVB Valoren 2008 Ziffer 9.2.1.4).",
-            "Schadenmeldung/Polizeiaktenzeichen",
+            "Schadenmeldung/Ereignis/Polizeibericht/Tagebuchnummer",
         )
     ]
 
@@ -87,7 +87,7 @@ def documents(n: ClaimNotification) -> list[Finding]:
             Rule.POLICE_REPORT if kind is DocumentKind.POLICE_CERTIFICATE else Rule.DOCUMENT_NEEDED,
             f"Bitte noch einreichen: {labels.DOCUMENT[kind]} (AVB Valoren 2008 Ziffer "
             f"{'9.2.1.4' if kind is DocumentKind.POLICE_CERTIFICATE else '9.2.1.3'}).",
-            "Schadenmeldung/Dokument",
+            "Schadenmeldung/Datei",
         )
         for kind in missing_documents(n)
     ]
@@ -108,7 +108,7 @@ def cancellation_proceedings(n: ClaimNotification) -> list[Finding]:
             "notwendigen Maßnahmen zur Sperrung und zur Einleitung des Aufgebotsverfahrens zur "
             "Kraftloserklärung ergreifen oder dem Versicherer die dafür erforderlichen Unterlagen "
             "einreichen; die Kosten trägt der Versicherer (AVB Valoren 2008 Ziffer 9.2.1.5).",
-            "Schadenmeldung/Gegenstand",
+            "Schadenmeldung/Ereignis/Schaden/Schadenobjekt",
         )
     ]
 
@@ -130,6 +130,6 @@ def limitation(n: ClaimNotification, notified_on: date) -> list[Finding]:
             f"Jahres, in dem die Leistung verlangt werden kann (AVB Valoren 2008 Ziffer 14.1); "
             f"für einen Schaden vom {n.loss_date:%d.%m.%Y} endete die Frist am {ends:%d.%m.%Y}. "
             "Der Versicherer behält sich die Einrede der Verjährung vor.",
-            "Schadenmeldung/Schadendatum",
+            "Schadenmeldung/Ereignis/Schadendatum",
         )
     ]

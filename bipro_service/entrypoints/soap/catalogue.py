@@ -77,6 +77,6 @@ SERVICES: tuple[ServiceDefinition, ...] = (
         version=VERSION,
         namespace=SCHADEN,
         services=(SchadenService,),
-        description="Claims: notifyClaim (Schadenmeldung), getData (Schadenauskunft)",
+        description="Claims: setNotification (Schadenmeldung), getData (Schadenauskunft)",
     ),
 )

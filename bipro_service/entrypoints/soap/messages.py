@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spyne import Boolean, ComplexModel, DateTime, Unicode
+from spyne.interface.xml_schema import XmlSchema
 from spyne.model.complex import Array
 
-from bipro_service.namespaces import DATENTYPEN, NACHRICHTEN
+from bipro_service.namespaces import DATENTYPEN, NACHRICHTEN, XMIME
 
 VERSION_PATTERN = r"\d{1,3}(\.\d{1,3}){4}"
 #: ``ST_Zeitstempel``: no fraction, no offset (we write UTC, docs/wire-format.md).
@@ -114,3 +117,24 @@ def utc_datetime(*, mandatory: bool = True) -> type:
     """``xs:dateTime`` written as UTC with ``Z`` and no fractions (clients trip over offsets)."""
     wrap = required if mandatory else optional
     return wrap(DateTime, dt_format="%Y-%m-%dT%H:%M:%SZ")
+
+
+def qualify_xmime_attributes() -> None:
+    """``xmime:contentType`` is a qualified attribute; Spyne writes local attributes
+    unqualified, so our ``xmime`` schema gets ``attributeFormDefault="qualified"`` (requests
+    carrying ``allg:Daten xmime:contentType=…`` validate against our published schema)."""
+    original = XmlSchema.get_schema_node
+    if getattr(XmlSchema, "_bipro_xmime_qualified", False):
+        return
+
+    def get_schema_node(self: Any, pref: str) -> Any:
+        schema = original(self, pref)
+        if schema.get("targetNamespace") == XMIME:
+            schema.set("attributeFormDefault", "qualified")
+        return schema
+
+    setattr(XmlSchema, "get_schema_node", get_schema_node)  # noqa: B010 (mypy: method-assign)
+    setattr(XmlSchema, "_bipro_xmime_qualified", True)  # noqa: B010
+
+
+qualify_xmime_attributes()

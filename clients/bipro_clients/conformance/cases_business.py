@@ -98,13 +98,13 @@ def _meldung(contract: str, description: str) -> Schadenmeldung:
 
 @case(
     "claim_notify_idempotent",
-    "Claims: notifyClaim, the same key again, other content, getData",
+    "Claims: setNotification, the same VorgangsnummerVM again, other content, getData",
     needs_sheet=True,
 )
 def claim_notify_idempotent(ctx: Context) -> Outcome:
     expected = (
-        "notifyClaim OK with a Schadennummer; same key and content: OK, the same Schadennummer; "
-        "same key, other content: NOK 00001; getData of the claim OK 01100"
+        "setNotification OK 00105 with a Schadennummer; same key and content: OK, the same "
+        "Schadennummer; same key, other content: NOK 01011; getData of the claim OK 01100"
     )
     if not ctx.allow_writes:
         return skip(expected, "writes not allowed for this login (not on the sheet)")
@@ -116,7 +116,7 @@ def claim_notify_idempotent(ctx: Context) -> Outcome:
     first = schaden.notify_claim(meldung, key)
     number = first.payload.number if first.payload else None
     steps = [f"notify {describe(first)} {number or ''}".rstrip()]
-    if not (first.ok and number):
+    if not (first.ok and number and "00105" in first.meldung_ids):
         return Outcome(expected, "; ".join(steps), False)
     repeated = schaden.notify_claim(meldung, key)
     other = schaden.notify_claim(_meldung(ctx.own_contracts[0], "Anderer Inhalt."), key)
@@ -131,7 +131,7 @@ def claim_notify_idempotent(ctx: Context) -> Outcome:
         repeated.ok
         and repeated_number == number
         and not other.ok
-        and "00001" in other.meldung_ids
+        and "01011" in other.meldung_ids
         and fetched.ok
         and "01100" in fetched.meldung_ids
         and fetched.payload is not None
