@@ -11,12 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bipro_service.adapters.xml.hardened import (
-    XmlLimits,
-    normalise_legacy_version,
-    parse_envelope,
-    read_body,
-)
+from bipro_service.adapters.xml.hardened import XmlLimits, parse_envelope, read_body
 from bipro_service.config import Settings
 from bipro_service.domain.status import BiproError, InternalError
 from bipro_service.entrypoints.runtime import Runtime
@@ -150,7 +145,7 @@ class BiproApplication:
         rc.operation = pipeline.resolve_operation(service, envelope, environ.get("HTTP_SOAPACTION"))
         pipeline.check_headers(envelope)
         self.security.inbound(envelope, rc, environ)
-        normalise_legacy_version(envelope)
+        pipeline.normalise(envelope, service, rc)
         pipeline.read_request_fields(envelope, rc, self.runtime.settings.supported_releases)
         if service.definition.validate_schema:
             pipeline.validate(service, envelope)

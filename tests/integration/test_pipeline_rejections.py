@@ -266,12 +266,18 @@ def test_unknown_operation_in_the_body_is_not_implemented(
         app, envelope(body, username_header(attacker, PASSWORD)), MeldungID.NOT_IMPLEMENTED
     )
     assert "listShipments" in (answer.text("soap:Body/soap:Fault/faultstring") or "")
-    # Same local name as the real operation, other namespace: still unknown.
+    # Same local name as the real operation, other namespace: said so, with the one expected.
     foreign = rst().replace(
         'xmlns:wst="http://schemas.xmlsoap.org/ws/2005/02/trust"',
         'xmlns:wst="http://schemas.xmlsoap.org/ws/2005/12/trust"',
     )
-    rejected(app, envelope(foreign, username_header(attacker, PASSWORD)), "00009")
+    answer, record = rejected(
+        app, envelope(foreign, username_header(attacker, PASSWORD)), "00007"
+    )
+    assert (answer.text("soap:Body/soap:Fault/faultstring") or "") == (
+        "Operation RequestSecurityToken im Namensraum http://schemas.xmlsoap.org/ws/2005/12/trust "
+        "wird nicht unterstützt; erwartet: http://schemas.xmlsoap.org/ws/2005/02/trust"
+    )
 
 
 MUST_UNDERSTAND = 'soapenv:mustUnderstand="{value}"'
