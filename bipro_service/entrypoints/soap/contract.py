@@ -16,10 +16,10 @@ XSD_NS = "http://www.w3.org/2001/XMLSchema"
 FAULT_NAME = "BiproException"
 
 
-def build_wsdl(mounted: MountedService, base_url: str) -> bytes:
-    """The WSDL of a service whose address is ``base_url`` + its path."""
+def build_wsdl(mounted: MountedService, base_url: str, path: str | None = None) -> bytes:
+    """The WSDL of a service whose address is ``base_url`` + its path (or ``path``, an alias)."""
     wsdl = Wsdl11(mounted.application.interface)
-    wsdl.build_interface_document(base_url + mounted.definition.path)
+    wsdl.build_interface_document(base_url + (path or mounted.definition.path))
     root = etree.fromstring(wsdl.get_interface_document())
     _declare_bipro_fault(root)
     _sort_schemas(root)

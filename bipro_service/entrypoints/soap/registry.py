@@ -65,10 +65,20 @@ class ServiceDefinition:
     """Calls need a security context token (all but the STS)."""
     validate_schema: bool = True
     """Validate the Body against the published schema (WS-Trust RSTs are open content)."""
+    aliases: tuple[str, ...] = ()
+    """Older service versions clients have configured in their URL (``TransferService_2.5.0.1.0``):
+    the same code and contract under another path."""
 
     @property
     def path(self) -> str:
-        return f"/bipro/{self.url_prefix}{self.name}_{self.version}"
+        return self.path_of(self.version)
+
+    def path_of(self, version: str) -> str:
+        return f"/bipro/{self.url_prefix}{self.name}_{version}"
+
+    @property
+    def alias_paths(self) -> tuple[str, ...]:
+        return tuple(self.path_of(version) for version in self.aliases)
 
     @property
     def file_stem(self) -> str:
