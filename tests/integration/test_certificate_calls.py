@@ -65,7 +65,9 @@ def test_tls_certificate_through_the_trusted_proxy_is_the_firm(
     proxied: BiproApplication, pki: DevPki
 ) -> None:
     # Transfer answers are held to the official XSDs in test_transfer.py.
-    answer = call(proxied, TRANSFER_PATH, EMPTY_HEADER, headers=pem_header(pki), check_official=False)
+    answer = call(
+        proxied, TRANSFER_PATH, EMPTY_HEADER, headers=pem_header(pki), check_official=False
+    )
     assert answer.code == 200, answer.body[:600]
     assert answer.text(".//nachr:StatusID") == "OK" and shipments(answer) == 1
     record = last_record(proxied)
@@ -77,8 +79,13 @@ def test_tls_certificate_through_the_trusted_proxy_is_the_firm(
     )
     # Also with an empty wsse:Security header.
     header = '<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"/>'
-    body = EMPTY_HEADER.replace(b"<soapenv:Header/>", f"<soapenv:Header>{header}</soapenv:Header>".encode())
-    assert call(proxied, TRANSFER_PATH, body, headers=pem_header(pki), check_official=False).code == 200
+    body = EMPTY_HEADER.replace(
+        b"<soapenv:Header/>", f"<soapenv:Header>{header}</soapenv:Header>".encode()
+    )
+    assert (
+        call(proxied, TRANSFER_PATH, body, headers=pem_header(pki), check_official=False).code
+        == 200
+    )
 
 
 def test_certificate_header_from_anyone_else_is_refused(

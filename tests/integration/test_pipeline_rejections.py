@@ -271,9 +271,7 @@ def test_unknown_operation_in_the_body_is_not_implemented(
         'xmlns:wst="http://schemas.xmlsoap.org/ws/2005/02/trust"',
         'xmlns:wst="http://schemas.xmlsoap.org/ws/2005/12/trust"',
     )
-    answer, record = rejected(
-        app, envelope(foreign, username_header(attacker, PASSWORD)), "00007"
-    )
+    answer, _ = rejected(app, envelope(foreign, username_header(attacker, PASSWORD)), "00007")
     assert (answer.text("soap:Body/soap:Fault/faultstring") or "") == (
         "Operation RequestSecurityToken im Namensraum http://schemas.xmlsoap.org/ws/2005/12/trust "
         "wird nicht unterstützt; erwartet: http://schemas.xmlsoap.org/ws/2005/02/trust"

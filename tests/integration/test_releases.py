@@ -85,30 +85,37 @@ def assert_only_version_differs(answer: Answer, reference: Answer) -> None:
 
 def test_release_21_list_get_acknowledge(app: BiproApplication, anna: str) -> None:
     shipment = make_shipment(app.runtime, "T100")
-    listed = call(app, ALIAS_21, fixture("release21/list_shipments.xml", TOKEN=anna), check_official=False)
+    listed = call(
+        app, ALIAS_21, fixture("release21/list_shipments.xml", TOKEN=anna), check_official=False
+    )
     assert listed.code == 200 and listed.text(".//nachr:StatusID") == "OK", listed.body
     reference = call(
-        app, CURRENT, envelope(request_body(TRANSFER, "listShipments"), token_header(anna)),
+        app,
+        CURRENT,
+        envelope(request_body(TRANSFER, "listShipments"), token_header(anna)),
         check_official=False,
     )
     assert_only_version_differs(listed, reference)
     assert shipment.encode() in listed.body
 
     got = call(
-        app, ALIAS_21,
+        app,
+        ALIAS_21,
         fixture("release21/get_shipment.xml", TOKEN=anna, ID=shipment, CONSUMER="MVP-21"),
         check_official=False,
     )
     assert got.code == 200 and got.text(".//nachr:StatusID") == "OK", got.body[:800]
     acked = call(
-        app, ALIAS_21,
+        app,
+        ALIAS_21,
         fixture("release21/acknowledge_shipment.xml", TOKEN=anna, ID=shipment, CONSUMER="MVP-21"),
         check_official=False,
     )
     assert acked.code == 200 and acked.text(".//nachr:StatusID") == "OK", acked.body[:800]
     with app.runtime.uow() as uow:
         records = uow.session.scalars(
-            select(AuditRecord).where(AuditRecord.service == "TransferService")
+            select(AuditRecord)
+            .where(AuditRecord.service == "TransferService")
             .order_by(AuditRecord.seq)
         ).all()
         seen = [(r.operation, r.consumer_id) for r in records]
@@ -120,7 +127,9 @@ def test_release_21_fault_echoes_in_allgemein_and_stays_official(
     app: BiproApplication, anna: str
 ) -> None:
     answer = call(
-        app, ALIAS_21, fixture("release21/list_shipments.xml", TOKEN="bipro:forged"),
+        app,
+        ALIAS_21,
+        fixture("release21/list_shipments.xml", TOKEN="bipro:forged"),
         check_official=False,
     )
     assert answer.is_fault and answer.meldung_ids == ["00962"]

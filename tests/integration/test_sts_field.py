@@ -84,15 +84,16 @@ def test_ws_trust_13_login_answers_in_13(app: BiproApplication, anna: str) -> No
     assert rstr.findtext(f"{{{NACHRICHTEN}}}BiPROVersion") == "2.8.5.1.0"
     assert not [e for e in root.iter() if etree.QName(e).namespace == WST]
     # The 1.3 token in a later call (header in WS-SecureConversation 1.3) and a 1.3 Cancel.
-    header = token_header(identifier).replace(
-        "http://schemas.xmlsoap.org/ws/2005/02/sc", WSC_13
+    header = token_header(identifier).replace("http://schemas.xmlsoap.org/ws/2005/02/sc", WSC_13)
+    assert (
+        call(
+            app,
+            TRANSFER_PATH,
+            envelope(request_body(TRANSFER, "listShipments"), header),
+            check_official=False,
+        ).code
+        == 200
     )
-    assert call(
-        app,
-        TRANSFER_PATH,
-        envelope(request_body(TRANSFER, "listShipments"), header),
-        check_official=False,
-    ).code == 200
     cancelled = sts(app, fixture("sts/cancel_13.xml", TOKEN=identifier))
     assert cancelled.code == 200, cancelled.body
     assert cancelled.xml.find(f".//{{{WST_13}}}RequestedTokenCancelled") is not None
@@ -142,13 +143,15 @@ def test_dangling_reference_is_refused_and_audited(
 
 def test_reference_without_uri_and_missing_target(app: BiproApplication, anna: str) -> None:
     identifier = token(app, anna)
-    no_uri = fixture(
-        "sts/cancel_reference.xml", TOKEN=identifier, ID="sct", URI=""
-    ).replace(b' URI=""', b"")
+    no_uri = fixture("sts/cancel_reference.xml", TOKEN=identifier, ID="sct", URI="").replace(
+        b' URI=""', b""
+    )
     assert sts(app, no_uri).meldung_ids == ["00915"]
-    no_target = fixture("sts/cancel_identifier.xml", TOKEN=identifier, HEADER="").replace(
-        b"<wst:CancelTarget>", b"<wst:Other>"
-    ).replace(b"</wst:CancelTarget>", b"</wst:Other>")
+    no_target = (
+        fixture("sts/cancel_identifier.xml", TOKEN=identifier, HEADER="")
+        .replace(b"<wst:CancelTarget>", b"<wst:Other>")
+        .replace(b"</wst:CancelTarget>", b"</wst:Other>")
+    )
     assert sts(app, no_target).meldung_ids == ["00912"]
 
 
@@ -168,9 +171,12 @@ def test_cancel_by_identifier_and_foreign_tokens(app: BiproApplication, anna: st
     # Own token, named directly with itself in the header; and without header (the identifier
     # is the credential: as before).
     second = token(app, anna)
-    assert sts(
-        app, fixture("sts/cancel_identifier.xml", TOKEN=second, HEADER=token_header(second))
-    ).code == 200
+    assert (
+        sts(
+            app, fixture("sts/cancel_identifier.xml", TOKEN=second, HEADER=token_header(second))
+        ).code
+        == 200
+    )
     assert sts(app, fixture("sts/cancel_identifier.xml", TOKEN=mine, HEADER="")).code == 200
     assert transfer_list(app, mine).meldung_ids == ["00962"]
     assert transfer_list(app, second).meldung_ids == ["00962"]

@@ -95,7 +95,9 @@ def canonical_tag(operations: Mapping[str, str], tag: str) -> str | None:
     return None
 
 
-def normalise(root: etree._Element, operation: etree._Element, operations: Mapping[str, str], rc: Any) -> None:
+def normalise(
+    root: etree._Element, operation: etree._Element, operations: Mapping[str, str], rc: Any
+) -> None:
     """Rewrite a request of an older shape into the one Spyne and our schemas know (in place;
     only after the signature was verified on the original)."""
     shape = RequestShape(sts=etree.QName(operation).localname == "RequestSecurityToken")
@@ -135,7 +137,9 @@ def _consumer_id(operation: etree._Element) -> None:
                 child.tag = _CONSUMER
 
 
-def _rename(element: etree._Element, namespaces: Mapping[str, str], uris: Mapping[str, str]) -> None:
+def _rename(
+    element: etree._Element, namespaces: Mapping[str, str], uris: Mapping[str, str]
+) -> None:
     for node in element.iter():
         if not isinstance(node.tag, str):
             continue
