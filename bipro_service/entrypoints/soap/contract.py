@@ -22,8 +22,28 @@ def build_wsdl(mounted: MountedService, base_url: str, path: str | None = None) 
     wsdl.build_interface_document(base_url + (path or mounted.definition.path))
     root = etree.fromstring(wsdl.get_interface_document())
     _declare_bipro_fault(root)
+    _open_token_response(root)
     _sort_schemas(root)
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
+def _open_token_response(root: etree._Element) -> None:
+    """``wst:RequestSecurityTokenResponse`` is open content in WS-Trust (``xs:any ##other``):
+    the STS puts ``nac:BiPROVersion`` there. Spyne cannot declare a wildcard itself."""
+    for complex_type in root.iterfind(
+        f"{{{WSDL_NS}}}types/{{{XSD_NS}}}schema[@targetNamespace='{WST}']"
+        f"/{{{XSD_NS}}}complexType[@name='RequestSecurityTokenResponseType']"
+    ):
+        sequence = complex_type.find(f"{{{XSD_NS}}}sequence")
+        if sequence is not None:
+            etree.SubElement(
+                sequence,
+                f"{{{XSD_NS}}}any",
+                namespace="##other",
+                processContents="lax",
+                minOccurs="0",
+                maxOccurs="unbounded",
+            )
 
 
 def _sort_schemas(root: etree._Element) -> None:
