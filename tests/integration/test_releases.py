@@ -130,7 +130,6 @@ def test_release_21_fault_echoes_in_allgemein_and_stays_official(
         app,
         ALIAS_21,
         fixture("release21/list_shipments.xml", TOKEN="bipro:forged"),
-        check_official=False,
     )
     assert answer.is_fault and answer.meldung_ids == ["00962"]
     exception = answer.find(".//nachr:BiproException")
@@ -145,6 +144,6 @@ def test_release_21_leftover_with_another_meaning_is_refused(
     body = fixture("release21/get_shipment.xml", TOKEN=anna, ID="x", CONSUMER="1").replace(
         b"<tr:BestaetigeLieferungen>false<", b"<tr:BestaetigeLieferungen>true<"
     )
-    answer = call(app, ALIAS_21, body, check_official=False)
+    answer = call(app, ALIAS_21, body)
     assert answer.is_fault and answer.meldung_ids == ["00007"]
     assert official_errors("", as_26(answer)) == []
