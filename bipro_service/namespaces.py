@@ -86,6 +86,9 @@ PREFIXES: dict[str, str] = {
     "wsc": WSC,
     "wst": WST,
     "ds": DS,
+    # Answers to WS-Trust 1.3 requests (password STS) are in the 1.3 namespaces.
+    "trust": WST_13,
+    "sc": WSC_13,
 }
 PREFIX_OF: dict[str, str] = {uri: prefix for prefix, uri in PREFIXES.items()}
 

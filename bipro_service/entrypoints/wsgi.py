@@ -11,12 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bipro_service.adapters.xml.hardened import (
-    XmlLimits,
-    normalise_legacy_version,
-    parse_envelope,
-    read_body,
-)
+from bipro_service.adapters.xml.hardened import XmlLimits, parse_envelope, read_body
 from bipro_service.config import Settings
 from bipro_service.domain.status import BiproError, InternalError
 from bipro_service.entrypoints.runtime import Runtime
@@ -60,8 +55,9 @@ class BiproApplication:
         self.wsdls: dict[str, bytes] = {}
         for definition in SERVICES:
             mounted = mount(definition)
-            self.services[definition.path] = mounted
-            self.wsdls[definition.path] = build_wsdl(mounted, settings.public_base_url)
+            for path in (definition.path, *definition.alias_paths):
+                self.services[path] = mounted
+                self.wsdls[path] = build_wsdl(mounted, settings.public_base_url, path)
         self.security = MessageSecurity(runtime)
         self.portal = Portal(runtime)
         self.routes: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
@@ -89,7 +85,7 @@ class BiproApplication:
             "singlewsdl",
         ):
             return _respond(
-                start_response, "200 OK", self.wsdls[service.definition.path], XML_CONTENT_TYPE
+                start_response, "200 OK", self.wsdls[path.rstrip("/")], XML_CONTENT_TYPE
             )
         if method in ("GET", "HEAD"):
             info = f"{service.definition.name} (BiPRO {service.definition.norm}): WSDL at ?wsdl\n"
@@ -150,7 +146,7 @@ class BiproApplication:
         rc.operation = pipeline.resolve_operation(service, envelope, environ.get("HTTP_SOAPACTION"))
         pipeline.check_headers(envelope)
         self.security.inbound(envelope, rc, environ)
-        normalise_legacy_version(envelope)
+        pipeline.normalise(envelope, service, rc)
         pipeline.read_request_fields(envelope, rc, self.runtime.settings.supported_releases)
         if service.definition.validate_schema:
             pipeline.validate(service, envelope)
@@ -181,18 +177,22 @@ class BiproApplication:
     # -- plain routes -------------------------------------------------------------------------
 
     def service_list(self) -> list[dict[str, str]]:
+        """Every service and every URL alias (``alias_of``: the current version's URL)."""
         base = self.runtime.settings.public_base_url
-        return [
-            {
+        listed = []
+        for path, m in self.services.items():
+            entry = {
                 "name": m.definition.name,
                 "norm": m.definition.norm,
-                "version": m.definition.version,
+                "version": path.rsplit("_", 1)[-1],
                 "description": m.definition.description,
-                "url": base + m.definition.path,
-                "wsdl": base + m.definition.path + "?wsdl",
+                "url": base + path,
+                "wsdl": base + path + "?wsdl",
             }
-            for m in self.services.values()
-        ]
+            if path != m.definition.path:
+                entry["alias_of"] = base + m.definition.path
+            listed.append(entry)
+        return listed
 
     def _services_json(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         body = json.dumps({"services": self.service_list()}, indent=2).encode()

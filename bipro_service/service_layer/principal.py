@@ -9,6 +9,8 @@ from dataclasses import dataclass
 class AuthMethod(enum.StrEnum):
     PASSWORD = "password"
     CERTIFICATE = "certificate"
+    CERTIFICATE_DIRECT = "x509-direct"
+    """A service call with the firm's TLS client certificate and no token (no STS)."""
     DEEPLINK = "deeplink"
 
 

@@ -12,7 +12,7 @@ from bipro_service.adapters.db.models import BrokerFirm, SecurityToken, User, Us
 from bipro_service.adapters.passwords import new_secret, secret_hash
 from bipro_service.config import Settings
 from bipro_service.domain.accounts import TokenState, TokenTimes, token_state
-from bipro_service.domain.status import InvalidToken
+from bipro_service.domain.status import AccountLocked, InvalidToken
 from bipro_service.service_layer.principal import AuthMethod, Principal
 
 TOKEN_PREFIX = "bipro:"
@@ -114,6 +114,31 @@ def authenticate(session: Session, settings: Settings, identifier: str, now: dat
         token_id=token.id,
         signature_required=firm.signature_required,
     )
+
+
+def certificate_principal(session: Session, firm_id: int) -> Principal:
+    """The firm itself as caller of a certificate-only call (TLS client certificate through
+    the trusted proxy, no token): a legal person, user rights are managed in the MVP (T II.4).
+    An ended agency answers 00964."""
+    firm = session.get(BrokerFirm, firm_id)
+    if firm is None or not firm.is_active:
+        raise AccountLocked()
+    return Principal(
+        firm_id=firm.id,
+        vermittlernummer=firm.vermittlernummer,
+        test_access=firm.is_test_access,
+        portfolio_rights=True,
+        auth_method=AuthMethod.CERTIFICATE_DIRECT,
+        signature_required=firm.signature_required,
+    )
+
+
+def belongs_to(
+    found: tuple[SecurityToken, BrokerFirm, User | None], firm_id: int, user_id: int | None
+) -> bool:
+    """The token was issued to this firm and this user (``None``: to the firm's certificate)."""
+    token = found[0]
+    return token.firm_id == firm_id and token.user_id == user_id
 
 
 def cancel_token(session: Session, identifier: str, now: datetime) -> bool:

@@ -134,8 +134,10 @@ class StsClient:
         return bool(answer.Status is not None and answer.Status.Code == STATUS_VALID)
 
     def cancel(self, token: Token | str) -> None:
-        """STS Cancel (log out): the token is refused from now on."""
-        self.request(None, **cancel_fields(token))
+        """STS Cancel (log out): the token is refused from now on. The token travels in the
+        header too: the STS cancels only a token of the caller."""
+        identifier = token.identifier if isinstance(token, Token) else token
+        self.request(SecurityContextToken(identifier), **cancel_fields(token))
 
 
 class CertificateStsClient:

@@ -117,3 +117,34 @@ def test_forged_client_certificate_header_is_overwritten(deployment: Deployment)
         timeout=30,
     )
     assert answer.status_code == 500 and "00905" in answer.text
+
+
+def test_certificate_only_transfer_call_over_mutual_tls(deployment: Deployment) -> None:
+    """As ATLAS calls with a firm certificate: no STS, an empty SOAP header, TLS alone."""
+    from bipro_service.namespaces import TRANSFER
+    from tests.support import request_body
+
+    firm = deployment.pki.firms["T100"]
+    body = (
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+        "<soapenv:Header/><soapenv:Body>"
+        + request_body(TRANSFER, "listShipments")
+        + "</soapenv:Body></soapenv:Envelope>"
+    ).encode()
+    url = deployment.url + "/bipro/TransferService_2.6.1.1.0"
+    headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
+    answer = requests.post(
+        url,
+        data=body,
+        headers=headers,
+        cert=(str(firm.cert_path), str(firm.key_path)),
+        verify=str(deployment.pki.ca_path),
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text[:600]
+    assert "<nac:StatusID>OK</nac:StatusID>" in answer.text and "Lieferung>" in answer.text
+    # Without the client certificate the same call needs a token.
+    bare = requests.post(
+        url, data=body, headers=headers, verify=str(deployment.pki.ca_path), timeout=30
+    )
+    assert bare.status_code == 500 and "00905" in bare.text

@@ -17,7 +17,8 @@ def test_services_json_lists_every_service(app: BiproApplication) -> None:
     answer = call(app, "/bipro/services.json", method="GET")
     assert answer.code == 200
     listed = json.loads(answer.body)["services"]
-    assert {s["url"] for s in listed} == {"http://127.0.0.1:8000" + d.path for d in SERVICES}
+    paths = {p for d in SERVICES for p in (d.path, *d.alias_paths)}
+    assert {s["url"] for s in listed} == {"http://127.0.0.1:8000" + p for p in paths}
     assert {s["norm"] for s in listed} >= {"410", "430", "502"}
     for service in listed:
         assert service["wsdl"] == service["url"] + "?wsdl"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bipro_service.entrypoints.soap.navigation import NavigationService
 from bipro_service.entrypoints.soap.registry import ServiceDefinition
 from bipro_service.entrypoints.soap.schaden import SchadenService
@@ -16,7 +18,7 @@ from bipro_service.namespaces import NAVIGATION, SCHADEN, TAA, TRANSFER, VERTRAG
 
 VERSION = "2.6.1.1.0"
 
-SERVICES: tuple[ServiceDefinition, ...] = (
+_SERVICES: tuple[ServiceDefinition, ...] = (
     ServiceDefinition(
         name="UserPasswordLogin",
         norm="410",
@@ -79,4 +81,17 @@ SERVICES: tuple[ServiceDefinition, ...] = (
         services=(SchadenService,),
         description="Claims: setNotification (Schadenmeldung), getData (Schadenauskunft)",
     ),
+)
+
+#: Versioned URLs of older service versions that clients in the field have configured
+#: (insurers expose each version at its own URL): served by the same code, listed in
+#: services.json with ``alias_of`` (docs/wire-format.md, "Releases and URLs").
+URL_ALIASES: dict[str, tuple[str, ...]] = {
+    "UserPasswordLogin": ("2.1.0.1.0", "2.5.0.1.1"),
+    "X509Login": ("2.5.0.1.1",),
+    "TransferService": ("2.1.0.1.0", "2.4.2.1.1", "2.5.0.1.0"),
+}
+
+SERVICES: tuple[ServiceDefinition, ...] = tuple(
+    replace(definition, aliases=URL_ALIASES.get(definition.name, ())) for definition in _SERVICES
 )

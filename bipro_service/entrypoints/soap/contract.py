@@ -23,14 +23,34 @@ XSD_NS = "http://www.w3.org/2001/XMLSchema"
 FAULT_NAME = "BiproException"
 
 
-def build_wsdl(mounted: MountedService, base_url: str) -> bytes:
-    """The WSDL of a service whose address is ``base_url`` + its path."""
+def build_wsdl(mounted: MountedService, base_url: str, path: str | None = None) -> bytes:
+    """The WSDL of a service whose address is ``base_url`` + its path (or ``path``, an alias)."""
     wsdl = Wsdl11(mounted.application.interface)
-    wsdl.build_interface_document(base_url + mounted.definition.path)
+    wsdl.build_interface_document(base_url + (path or mounted.definition.path))
     root = etree.fromstring(wsdl.get_interface_document())
     _declare_bipro_fault(root)
+    _open_token_response(root)
     _sort_schemas(root)
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
+def _open_token_response(root: etree._Element) -> None:
+    """``wst:RequestSecurityTokenResponse`` is open content in WS-Trust (``xs:any ##other``):
+    the STS puts ``nac:BiPROVersion`` there. Spyne cannot declare a wildcard itself."""
+    for complex_type in root.iterfind(
+        f"{{{WSDL_NS}}}types/{{{XSD_NS}}}schema[@targetNamespace='{WST}']"
+        f"/{{{XSD_NS}}}complexType[@name='RequestSecurityTokenResponseType']"
+    ):
+        sequence = complex_type.find(f"{{{XSD_NS}}}sequence")
+        if sequence is not None:
+            etree.SubElement(
+                sequence,
+                f"{{{XSD_NS}}}any",
+                namespace="##other",
+                processContents="lax",
+                minOccurs="0",
+                maxOccurs="unbounded",
+            )
 
 
 def _sort_schemas(root: etree._Element) -> None:

@@ -23,6 +23,7 @@ from bipro_service.domain.status import (
 )
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.messages import BiproException, CT_Meldung, CT_Status
+from bipro_service.entrypoints.soap.releases import finish_answer
 from bipro_service.namespaces import SOAP11_ENV
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def fault_envelope(error: BiproError, rc: RequestContext) -> bytes:
     etree.SubElement(fault, "faultstring").text = error.text
     detail = etree.SubElement(fault, "detail")
     detail.append(bipro_exception_element(error, rc))
+    finish_answer(env, rc)  # BiPROVersion where a release-2.1 request had it
     return etree.tostring(finish(env), xml_declaration=True, encoding="UTF-8")
 
 

@@ -36,6 +36,8 @@ class CallerCertificate:
     certificate: x509.Certificate
     firm_id: int
     signed: bool
+    tls: bool = False
+    """It (also) came as the TLS client certificate, through the trusted proxy."""
 
 
 class MessageSecurity:
@@ -73,12 +75,12 @@ class MessageSecurity:
             if tls is not None and fingerprint(tls) != fingerprint(verified.certificate):
                 raise SignatureRejected("TLS client certificate and signing certificate differ")
             rc.caller_certificate = CallerCertificate(
-                verified.certificate, firm_ids[-1], signed=True
+                verified.certificate, firm_ids[-1], signed=True, tls=tls is not None
             )
             rc.signed = True
         elif tls is not None:
             trust(tls)
-            rc.caller_certificate = CallerCertificate(tls, firm_ids[-1], signed=False)
+            rc.caller_certificate = CallerCertificate(tls, firm_ids[-1], signed=False, tls=True)
 
     def _not_replayed(self, verified: VerifiedSignature, now: Any) -> None:
         fresh = replay.first_sighting(

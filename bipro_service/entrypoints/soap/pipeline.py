@@ -9,7 +9,7 @@ from lxml import etree
 
 from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.xml.hardened import Envelope
-from bipro_service.adapters.xml.wssecurity import require_context_token
+from bipro_service.adapters.xml.wssecurity import require_context_token, security_header
 from bipro_service.domain.status import (
     BiproError,
     MalformedRequest,
@@ -19,11 +19,14 @@ from bipro_service.domain.status import (
     UnsupportedVersion,
 )
 from bipro_service.entrypoints.runtime import Runtime
+from bipro_service.entrypoints.soap import releases
 from bipro_service.entrypoints.soap.context import RequestContext
 from bipro_service.entrypoints.soap.messages import VERSION_PATTERN
 from bipro_service.entrypoints.soap.registry import MountedService
-from bipro_service.namespaces import NACHRICHTEN, SOAP11_ENV, UNDERSTOOD_HEADER_NAMESPACES
+from bipro_service.entrypoints.soap.releases import canonical_tag
+from bipro_service.namespaces import NACHRICHTEN, SOAP11_ENV, UNDERSTOOD_HEADER_NAMESPACES, WSC
 from bipro_service.service_layer import tokens
+from bipro_service.service_layer.principal import AuthMethod
 
 _VERSION = re.compile(VERSION_PATTERN + r"\Z")
 _MUST_UNDERSTAND = f"{{{SOAP11_ENV}}}mustUnderstand"
@@ -46,8 +49,10 @@ def check_headers(envelope: Envelope) -> None:
 
 def resolve_operation(service: MountedService, envelope: Envelope, soap_action: str | None) -> str:
     """The operation named by the Body's element; SOAPAction may not name another one."""
-    operation = service.operations.get(envelope.operation.tag)
+    canonical = canonical_tag(service.operations, envelope.operation.tag)
+    operation = service.operations.get(canonical) if canonical is not None else None
     if operation is None:
+        _known_operation_elsewhere(service, envelope)
         raise NotImplementedOperation(
             f"Operation {envelope.operation_name} wird von "
             f"{service.definition.name} nicht angeboten.",
@@ -61,6 +66,31 @@ def resolve_operation(service: MountedService, envelope: Envelope, soap_action: 
                 f"SOAPAction {named} widerspricht der Operation {operation} im Body."
             )
     return operation
+
+
+def _known_operation_elsewhere(service: MountedService, envelope: Envelope) -> None:
+    """A known operation in another namespace is answered as such (00007: the Body does not
+    match the service's schema), naming the namespace expected."""
+    name = envelope.operation_name
+    matches = sorted(
+        (etree.QName(tag).namespace or "", etree.QName(tag).localname)
+        for tag in service.operations
+        if etree.QName(tag).localname in (name, name[:1].lower() + name[1:])
+    )
+    if matches:
+        given = etree.QName(envelope.operation).namespace or "(kein Namensraum)"
+        expected = [namespace for namespace, _ in matches]
+        raise SchemaViolation(
+            f"Operation {matches[0][1]} im Namensraum {given[:200]} wird nicht unterstützt; "
+            f"erwartet: {', '.join(expected)}",
+            quelle="/Envelope/Body/*[1]",
+        )
+
+
+def normalise(envelope: Envelope, service: MountedService, rc: RequestContext) -> None:
+    """Older request shapes (release 2.1, WS-Trust 1.3) as the ones we parse: see
+    :mod:`releases`. Changes the tree: only after the signature was verified."""
+    releases.normalise(envelope.root, envelope.operation, service.operations, rc)
 
 
 def read_request_fields(envelope: Envelope, rc: RequestContext, releases: tuple[str, ...]) -> None:
@@ -101,12 +131,28 @@ def validate(service: MountedService, envelope: Envelope) -> None:
 
 
 def authenticate(runtime: Runtime, envelope: Envelope, rc: RequestContext) -> None:
-    """The one shared token check of every service but the STS."""
-    identifier = require_context_token(envelope.header)
-    with runtime.uow() as uow:
-        principal = tokens.authenticate(uow.session, runtime.settings, identifier, utcnow())
-        uow.commit()
+    """The one shared token check of every service but the STS.
+
+    Without any security context token, a call that came with the firm's TLS client
+    certificate through the trusted proxy (``message_security``) is the firm itself
+    (``x509-direct``, as MVPs with "certificate login without STS" call); a certificate only
+    in a WS-Security signature, or none, still needs a token (00905/00909)."""
+    caller = rc.caller_certificate
+    if caller is not None and caller.tls and not _has_context_token(envelope):
+        rc.auth_method = AuthMethod.CERTIFICATE_DIRECT.value
+        with runtime.uow() as uow:
+            principal = tokens.certificate_principal(uow.session, caller.firm_id)
+    else:
+        identifier = require_context_token(envelope.header)
+        with runtime.uow() as uow:
+            principal = tokens.authenticate(uow.session, runtime.settings, identifier, utcnow())
+            uow.commit()
     rc.principal = principal
     rc.login = principal.login
     rc.vermittlernummer = principal.vermittlernummer
     rc.auth_method = principal.auth_method.value
+
+
+def _has_context_token(envelope: Envelope) -> bool:
+    security = security_header(envelope.header)
+    return security is not None and security.find(f"{{{WSC}}}SecurityContextToken") is not None

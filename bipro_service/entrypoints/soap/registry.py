@@ -12,8 +12,9 @@ from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
 from bipro_service.adapters.xml.envelope import rehome, seed_prefixes
-from bipro_service.entrypoints.soap.context import ENVELOPE_KEY
+from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, ENVIRON_KEY
 from bipro_service.entrypoints.soap.messages import BiproException
+from bipro_service.entrypoints.soap.releases import finish_answer
 
 # Spyne's ``MethodContext.close`` runs a full ``gc.collect()`` at most once a second, to hand
 # back file descriptors of its own attachments (we use none). On a worker's heap one such
@@ -43,6 +44,9 @@ class BiproSoap11(Soap11):
 
     def serialize(self, ctx: Any, message: Any) -> None:
         super().serialize(ctx, message)
+        rc = ctx.transport.req_env.get(ENVIRON_KEY)
+        if rc is not None:
+            finish_answer(ctx.out_document, rc)  # the request's release and WS-Trust shape
         ctx.out_document = rehome(ctx.out_document)
 
 
@@ -61,10 +65,20 @@ class ServiceDefinition:
     """Calls need a security context token (all but the STS)."""
     validate_schema: bool = True
     """Validate the Body against the published schema (WS-Trust RSTs are open content)."""
+    aliases: tuple[str, ...] = ()
+    """Older service versions clients have configured in their URL (``TransferService_2.5.0.1.0``):
+    the same code and contract under another path."""
 
     @property
     def path(self) -> str:
-        return f"/bipro/{self.url_prefix}{self.name}_{self.version}"
+        return self.path_of(self.version)
+
+    def path_of(self, version: str) -> str:
+        return f"/bipro/{self.url_prefix}{self.name}_{version}"
+
+    @property
+    def alias_paths(self) -> tuple[str, ...]:
+        return tuple(self.path_of(version) for version in self.aliases)
 
     @property
     def file_stem(self) -> str:

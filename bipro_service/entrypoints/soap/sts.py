@@ -15,13 +15,14 @@ from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import BrokerFirm
 from bipro_service.adapters.xml.wssecurity import (
     NoSecurityHeader,
+    NoTokenIdentifier,
     context_token_identifier,
     security_header,
     username_token,
 )
 from bipro_service.adapters.xml.wssig import SignaturePolicy
 from bipro_service.adapters.xml.wssign import wsu_time
-from bipro_service.domain.status import AccountLocked, BiproError, MeldungID
+from bipro_service.domain.status import AccountLocked, BiproError, InvalidToken, MeldungID
 from bipro_service.entrypoints.soap.base import BiproService, request_context
 from bipro_service.entrypoints.soap.context import ENVELOPE_KEY, RequestContext
 from bipro_service.entrypoints.soap.faults import make_status
@@ -45,6 +46,7 @@ from bipro_service.namespaces import (
     WSC,
     WSSE,
     WST,
+    WSU,
 )
 from bipro_service.service_layer import accounts, replay, tokens
 from bipro_service.service_layer.principal import AuthMethod
@@ -77,16 +79,78 @@ class WrongTokenType(BiproError):
     meldung_id = MeldungID.WRONG_TOKEN_TYPE
 
 
-def _target_identifier(rst: RstRequest, header: etree._Element | None) -> str | None:
-    """The token named by Cancel/ValidateTarget, else the one in the security header."""
-    if rst.target is not None:
-        sct = rst.target.find(f".//{{{WSC}}}SecurityContextToken")
-        if sct is not None:
-            return context_token_identifier(sct.getparent())
-        reference = rst.target.find(f".//{{{WSSE}}}SecurityTokenReference/{{{WSSE}}}Reference")
-        uri = reference.get("URI", "").strip() if reference is not None else ""
-        return uri or None
-    return context_token_identifier(security_header(header))
+_WSU_ID = f"{{{WSU}}}Id"
+
+
+class CancelRefused(BiproError):
+    """A Cancel whose target cannot be resolved or is not the caller's; audited with ``reason``."""
+
+    def __init__(self, meldung_id: MeldungID, text: str, reason: str) -> None:
+        super().__init__(text, meldung_id=meldung_id, quelle="CancelTarget")
+        self.reason = reason
+
+
+def _referenced_token(reference: etree._Element, security: etree._Element | None) -> str:
+    """The identifier of the header's SCT that ``wsse:Reference URI="#<wsu:Id>"`` names.
+
+    Only a ``wsc:SecurityContextToken`` directly in this message's ``wsse:Security`` header
+    can be referenced: an identifier in the URI, or an Id of anything else, is refused (00916)."""
+    uri = reference.get("URI", "").strip()
+    if not uri:
+        raise CancelRefused(
+            MeldungID.REFERENCE_WITHOUT_URI, "wsse:Reference ohne URI-Attribut.", "no URI"
+        )
+    wanted = uri[1:] if uri.startswith("#") else None
+    for sct in security.iterfind(f"{{{WSC}}}SecurityContextToken") if security is not None else ():
+        if wanted and sct.get(_WSU_ID, sct.get("Id")) == wanted:
+            identifier = (sct.findtext(f"{{{WSC}}}Identifier") or "").strip()
+            if identifier:
+                return identifier
+    raise CancelRefused(
+        MeldungID.REFERENCE_MISMATCH,
+        "SCT im Header stimmt nicht mit der Referenz im Body überein: wsse:Reference URI muss "
+        "auf die wsu:Id des wsc:SecurityContextToken im wsse:Security-Header verweisen.",
+        "dangling token reference",
+    )
+
+
+def _target_identifier(
+    rst: RstRequest, security: etree._Element | None, *, strict: bool
+) -> str | None:
+    """The token named by Cancel/ValidateTarget (the SCT itself, or a reference to the SCT in
+    the header), else — for Validate — the one in the security header."""
+    target = rst.target
+    if target is None:
+        if strict:
+            raise CancelRefused(
+                MeldungID.CANCEL_TARGET_MISSING, "wst:CancelTarget fehlt.", "no CancelTarget"
+            )
+        return context_token_identifier(security)
+    if target.find(f"{{{WSC}}}SecurityContextToken") is not None:
+        identifier = context_token_identifier(target)
+        if not identifier and strict:
+            raise NoTokenIdentifier()
+        return identifier
+    str_ = target.find(f"{{{WSSE}}}SecurityTokenReference")
+    if str_ is None:
+        if not strict:
+            return None
+        raise CancelRefused(
+            MeldungID.NO_TOKEN_REFERENCE,
+            "wsse:SecurityTokenReference oder wsc:SecurityContextToken fehlt im CancelTarget.",
+            "no SecurityTokenReference",
+        )
+    reference = str_.find(f"{{{WSSE}}}Reference")
+    if reference is None:
+        if not strict:
+            return None
+        raise CancelRefused(MeldungID.NO_REFERENCE, "wsse:Reference fehlt.", "no Reference")
+    try:
+        return _referenced_token(reference, security)
+    except CancelRefused:
+        if strict:
+            raise
+        return None
 
 
 def _issued(issued: tokens.IssuedToken) -> RequestSecurityTokenResponseType:
@@ -110,7 +174,7 @@ def _who(rc: RequestContext, found: tuple[Any, Any, Any] | None) -> None:
 def _validate(
     rc: RequestContext, rst: RstRequest, header: etree._Element | None
 ) -> RequestSecurityTokenResponseType:
-    identifier = _target_identifier(rst, header)
+    identifier = _target_identifier(rst, security_header(header), strict=False)
     found = None
     if identifier:
         with rc.runtime.uow() as uow:
@@ -125,14 +189,35 @@ def _validate(
 def _cancel(
     rc: RequestContext, rst: RstRequest, header: etree._Element | None
 ) -> RequestSecurityTokenResponseType:
-    identifier = _target_identifier(rst, header)
-    if not identifier:
-        raise BiproError(
-            "CancelTarget ohne SecurityContextToken.", meldung_id=MeldungID.NO_SCT_IDENTIFIER
-        )
+    """Cancel the target token (log out) — only one the caller holds.
+
+    The caller is the SCT in the header (the usual form: the token cancels itself via
+    ``wsse:Reference URI="#<wsu:Id>"``), else the firm certificate the request came with.
+    Without either, the target's identifier itself is the credential (bearer token)."""
+    security = security_header(header)
+    identifier = _target_identifier(rst, security, strict=True)
+    assert identifier is not None
+    caller_sct = context_token_identifier(security)
     now = utcnow()
     with rc.unit_of_work() as uow:
-        _who(rc, tokens.check_token(uow.session, rc.runtime.settings, identifier, now))
+        settings = rc.runtime.settings
+        target = tokens.check_token(uow.session, settings, identifier, now)
+        caller = target
+        if caller_sct and caller_sct != identifier:
+            caller = tokens.check_token(uow.session, settings, caller_sct, now)
+        _who(rc, caller)
+        if target is None or caller is None:
+            raise InvalidToken()
+        owner = (caller[1].id, caller[2].id if caller[2] is not None else None)
+        certificate = rc.caller_certificate
+        if certificate is not None and not caller_sct:
+            owner = (certificate.firm_id, None)
+        if not tokens.belongs_to(target, *owner):
+            raise CancelRefused(
+                MeldungID.REFERENCE_MISMATCH,
+                "Das referenzierte SecurityContextToken gehört nicht zum Aufrufer.",
+                "token of another caller",
+            )
         tokens.cancel_token(uow.session, identifier, now)
         make_status(rc, True)
         uow.commit()

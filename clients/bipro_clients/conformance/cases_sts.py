@@ -135,6 +135,66 @@ def sts_validate_cancel(ctx: Context) -> Outcome:
     return Outcome(expected, observed, passed)
 
 
+_RE_IDENTIFIER = re.compile(r"<wsc:Identifier>([^<]+)</wsc:Identifier>")
+_RE_EXPIRES = re.compile(r"<wsu:Expires>([^<]+Z)</wsu:Expires>")
+_RE_VERSION = re.compile(r"<nac:BiPROVersion>([^<]+)</nac:BiPROVersion>")
+_WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+_WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+_WSC = "http://schemas.xmlsoap.org/ws/2005/02/sc"
+_WST = "http://schemas.xmlsoap.org/ws/2005/02/trust"
+
+
+def _rst(request_type: str, extra: str = "") -> str:
+    return (
+        f'<wst:RequestSecurityToken xmlns:wst="{_WST}"><wst:TokenType>{SCT}</wst:TokenType>'
+        f"<wst:RequestType>{request_type}</wst:RequestType>{extra}</wst:RequestSecurityToken>"
+    )
+
+
+@case(
+    "sts_regex_and_cancel_reference",
+    "STS answer read by regex (wsc:Identifier, wsu:Expires…Z, nac:BiPROVersion); Cancel by "
+    'wsse:Reference URI="#…" to the SCT in the header cancels that token',
+)
+def sts_regex_and_cancel_reference(ctx: Context) -> Outcome:
+    expected = (
+        "<wsc:Identifier>, <wsu:Expires> ending in Z, <nac:BiPROVersion>; after the Cancel a "
+        "call with the token: fault 00962"
+    )
+    login = (
+        f'<wsse:Security xmlns:wsse="{_WSSE}"><wsse:UsernameToken>'
+        f"<wsse:Username>{ctx.login}</wsse:Username><wsse:Password>{ctx.password}</wsse:Password>"
+        "</wsse:UsernameToken></wsse:Security>"
+    )
+    path = StsClient(ctx.base, ctx.config).endpoint.removeprefix(ctx.base)
+    status_code, text = ctx.post_raw(path, envelope(_rst(ISSUE), login))
+    identifier, expires = _RE_IDENTIFIER.search(text), _RE_EXPIRES.search(text)
+    problems = [f"login HTTP {status_code}"] if status_code != 200 else []
+    problems += [] if identifier else ["no <wsc:Identifier>"]
+    problems += [] if expires else ["no <wsu:Expires> ending in Z"]
+    problems += [] if _RE_VERSION.search(text) else ["no <nac:BiPROVersion>"]
+    if identifier is None:
+        return Outcome(expected, "; ".join(problems), False)
+    header = (
+        f'<wsse:Security xmlns:wsse="{_WSSE}"><wsc:SecurityContextToken xmlns:wsc="{_WSC}" '
+        f'xmlns:wsu="{_WSU}" wsu:Id="sct"><wsc:Identifier>{identifier.group(1)}</wsc:Identifier>'
+        "</wsc:SecurityContextToken></wsse:Security>"
+    )
+    target = (
+        f'<wst:CancelTarget><wsse:SecurityTokenReference xmlns:wsse="{_WSSE}">'
+        '<wsse:Reference URI="#sct"/></wsse:SecurityTokenReference></wst:CancelTarget>'
+    )
+    status_code, text = ctx.post_raw(path, envelope(_rst(f"{_WST}/Cancel", target), header))
+    if status_code != 200 or "RequestedTokenCancelled" not in text:
+        problems.append(f"Cancel HTTP {status_code}")
+    call = expect_bipro_fault(
+        "00962", "", lambda: ctx.transfer(identifier.group(1)).list_shipments()
+    )
+    if not call.passed:
+        problems.append(f"call after Cancel: {call.observed}")
+    return Outcome(expected, "; ".join(problems) or "as expected", not problems)
+
+
 @case("token_in_call", "A service call with the token is answered")
 def token_in_call(ctx: Context) -> Outcome:
     answer = ctx.transfer().list_shipments()
