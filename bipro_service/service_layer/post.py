@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,28 +23,36 @@ from bipro_service.domain.filenames import is_safe_filename
 from bipro_service.domain.status import BiproError, MeldungID
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
-#: First three digits of the 9-digit business-event codes (Kategorie) of each range.
+#: First three digits of the 9-digit business-event codes (Kategorie, BiPRO's GeVo catalogue
+#: ``ST_KatalogGeVoArt``) of each range we post.
 CATEGORY_RANGES = {
     "100": "Antrag",
     "110": "Partner",
     "120": "Vertragsänderung",
-    "130": "Sonstiges zum Vertrag / Betreuerwechsel",
+    "130": "Sonstiges zum Vertrag / Vermittlerwechsel",
     "140": "Inkasso",
     "150": "Schaden und Leistung",
-    "160": "Storno / Kündigung",
+    "160": "Kündigung / Storno",
     "180": "Beschwerde",
-    "210": "Abrechnungen",
+    "210": "Abrechnung",
 }
-#: Codes accepted only in full.
+#: Codes accepted only in full, with their official names.
 SPECIAL_CATEGORIES = {
-    "899001000": "Allgemeine Korrespondenz",
-    "999010010": "GDV-Daten Gesamtbestand",
-    "999010020": "GDV-Daten Änderungen",
+    "899001000": "Schriftwechsel",
+    "999010010": "GDV-VU-Vermittler - Gesamtbestand",
+    "999010020": "GDV-VU-Vermittler - Änderungen",
 }
 #: Categories whose shipments hold data files only (EnthaeltNurDaten).
 DATA_CATEGORIES = frozenset({"999010010", "999010020"})
 
 DEFAULT_AVAILABLE_DAYS = 90
+#: ``ST_LieferungID`` allows 1 to 25 characters: 25 hex digits (100 random bits).
+ID_LENGTH = 25
+#: ``ST_ArtDerLieferung``: the use cases of norms 430.4/430.5; other shipments have none.
+ART_DER_LIEFERUNG = frozenset(
+    "1001 1002 1003 1004 1005 1006 1103 1104 1105 1203 1204 1205 1303 1304 1305 "
+    "2001 2002 2101 2102 2104 2105 2106 2304 2305 2401 2402 2403 2404".split()
+)
 
 # A fixed table rather than ``mimetypes``: that one reads the host's /etc/mime.types.
 _CONTENT_TYPES = {
@@ -86,6 +94,11 @@ def is_valid_category(code: str) -> bool:
     return code in SPECIAL_CATEGORIES or code[:3] in CATEGORY_RANGES
 
 
+def new_shipment_id() -> str:
+    """A fresh ``Lieferung`` ID: unguessable, and short enough for ``ST_LieferungID``."""
+    return secrets.token_hex(13)[:ID_LENGTH]
+
+
 def content_type_for(filename: str) -> str:
     """The MIME type of a file, by its extension (``application/octet-stream`` if unknown)."""
     return _CONTENT_TYPES.get(PurePath(filename).suffix.lower(), "application/octet-stream")
@@ -101,7 +114,7 @@ def post_shipment(
     business_day: date,
     customer_partnernummer: str | None = None,
     contract_number: str | None = None,
-    art: str = "Dokument",
+    art: str | None = None,
     available_days: int = DEFAULT_AVAILABLE_DAYS,
     is_test: bool = False,
 ) -> Shipment:
@@ -114,6 +127,8 @@ def post_shipment(
     """
     _check_category(category)
     _check_files(files)
+    if art is not None and art not in ART_DER_LIEFERUNG:
+        raise PostError(f"Unbekannte ArtDerLieferung {art!r}.", quelle="ArtDerLieferung")
     if available_days <= 0:
         raise PostError("Die Verfügbarkeit muss mindestens einen Tag betragen.")
     firm = uow.repos.firm_by_number(vermittlernummer)
@@ -137,12 +152,12 @@ def post_shipment(
         # A test access never sees real customer data (T I.3a, IV.2a).
         raise PostError("Ein Testzugang erhält keine echten Kunden- oder Vertragsdaten.")
     shipment = Shipment(
-        public_id=uuid.uuid4().hex,
+        public_id=new_shipment_id(),
         firm_id=firm.id,
         customer_id=customer.id if customer else None,
         contract_id=contract.id if contract else None,
         category=category,
-        art=art,
+        art=art or "",  # no ArtDerLieferung: omitted on the wire
         only_data=category in DATA_CATEGORIES,
         periodic=False,
         created_at=now,

@@ -6,7 +6,7 @@ another firm's shipment, or one about a customer the firm no longer serves, is "
 
 from __future__ import annotations
 
-import re
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from bipro_service.adapters.db.models import Contract, Customer, Shipment, ShipmentDocument
 from bipro_service.domain.status import MeldungID, Outcome, fehler, hinweis
+from bipro_service.service_layer.post import ID_LENGTH
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
-_CATEGORY = re.compile(r"\d{9}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,11 @@ class DocumentView:
     sha256: str
     data: bytes
 
+    @property
+    def sha1(self) -> str:
+        """The checksum the norm can carry (``ST_Pruefsummetyp``: MD5 or SHA1), from the bytes."""
+        return hashlib.sha1(self.data, usedforsecurity=False).hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class ShipmentView:
@@ -37,13 +42,14 @@ class ShipmentView:
     created_at: datetime
     category: str
     available_until: datetime
-    art: str
+    art: str | None
     only_data: bool
     periodic: bool
     sparte: str | None
     transfers: int
     partnernummer: str | None = None
     versicherungsscheinnummer: str | None = None
+    acknowledged_at: datetime | None = None
     documents: list[DocumentView] = field(default_factory=list)
 
 
@@ -64,13 +70,14 @@ def _view(
         created_at=shipment.created_at,
         category=shipment.category,
         available_until=shipment.available_until,
-        art=shipment.art,
+        art=shipment.art or None,  # "": no ArtDerLieferung applies
         only_data=shipment.only_data,
         periodic=shipment.periodic,
         sparte=shipment.sparte,
         transfers=1 if has_files else 0,
         partnernummer=partner,
         versicherungsscheinnummer=contract,
+        acknowledged_at=shipment.acknowledged_at,
         documents=[
             DocumentView(d.filename, d.content_type, d.dokumentart_id, d.sha256, contents[d.id])
             for d in shipment.documents
@@ -108,28 +115,29 @@ def _references(
 
 
 def list_shipments(
-    uow: UnitOfWork, now: datetime, category: str | None = None
+    uow: UnitOfWork,
+    now: datetime,
+    category: str | None = None,
+    *,
+    acknowledged: bool = False,
 ) -> tuple[Outcome, list[ShipmentView]]:
-    """Open shipments of the caller's firm: not acknowledged, ``VerfuegbarBis`` not passed."""
-    if category is not None and not _CATEGORY.match(category):
-        return Outcome(
-            ok=False,
-            meldungen=[
-                fehler(
-                    MeldungID.CATEGORY_NOT_SUPPORTED,
-                    "KategorieDerLieferung muss ein neunstelliger Code sein.",
-                    "KategorieDerLieferung",
-                )
-            ],
-        ), []
+    """Shipments of the caller's firm whose ``VerfuegbarBis`` has not passed.
+
+    ``category`` (``KategorieDerLieferung``, 3, 6 or 9 digits) matches every category it is a
+    prefix of. ``acknowledged`` is ``BestaetigeLieferungen``: the norm lists already
+    acknowledged shipments only when it is true, and never when it is absent or false.
+    """
     has_files = exists().where(ShipmentDocument.shipment_id == Shipment.id).label("has_files")
     query = (
         select(Shipment, has_files)
-        .where(Shipment.acknowledged_at.is_(None), Shipment.available_until > now)
+        .where(Shipment.available_until > now)
         .order_by(Shipment.created_at, Shipment.id)
     )
+    if not acknowledged:
+        query = query.where(Shipment.acknowledged_at.is_(None))
     if category is not None:
-        query = query.where(Shipment.category == category)
+        # Digits only (ST_SuchGeVoArt, validated with the request): no LIKE wildcards.
+        query = query.where(Shipment.category.startswith(category))
     # A listing names files, it does not carry them: whether there are any is enough.
     rows = uow.session.execute(query).all()
     shipments = [shipment for shipment, _ in rows]
@@ -148,7 +156,7 @@ def _find(uow: UnitOfWork, shipment_id: str) -> Shipment | None:
     """The shipment with its documents' metadata; the contents stay in the database."""
     query = (
         select(Shipment)
-        .where(Shipment.public_id == shipment_id[:40])
+        .where(Shipment.public_id == shipment_id[:ID_LENGTH])
         .options(selectinload(Shipment.documents).defer(ShipmentDocument.data))
     )
     return uow.session.scalar(query)
@@ -173,7 +181,7 @@ def _unknown(shipment_id: str) -> Outcome:
     return Outcome(
         ok=False,
         meldungen=[
-            fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:40]}.", "ID")
+            fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:ID_LENGTH]}.", "ID")
         ],
     )
 

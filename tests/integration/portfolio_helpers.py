@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from bipro_service.adapters.db.models import (
     ShipmentDocument,
 )
 from bipro_service.entrypoints.runtime import Runtime
+from bipro_service.service_layer.post import new_shipment_id
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -88,17 +88,18 @@ def make_shipment(
     is_test: bool = True,
     data: bytes = PDF,
     available_days: int = 30,
+    art: str = "",
 ) -> str:
     with runtime.uow() as uow:
         firm_row = uow.repos.firm_by_number(firm)
         assert firm_row is not None
         customer_row = uow.repos.customer_by_number(customer) if customer else None
         shipment = Shipment(
-            public_id=uuid.uuid4().hex,
+            public_id=new_shipment_id(),
             firm_id=firm_row.id,
             customer_id=customer_row.id if customer_row else None,
             category=category,
-            art="Dokument",
+            art=art,
             available_until=utcnow() + timedelta(days=available_days),
             is_test=is_test,
         )

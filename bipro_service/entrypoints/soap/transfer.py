@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bipro_service.adapters.db.base import utcnow
-from bipro_service.domain.status import Meldung, MeldungArt, MeldungID
 from bipro_service.entrypoints.soap.base import (
     BiproService,
     bipro_operation,
@@ -13,56 +14,79 @@ from bipro_service.entrypoints.soap.base import (
     request_context,
 )
 from bipro_service.entrypoints.soap.context import RequestContext
-from bipro_service.entrypoints.soap.faults import make_status
+from bipro_service.entrypoints.soap.faults import make_status, zeitstempel
 from bipro_service.entrypoints.soap.transfer_messages import (
+    CT_AcknowledgeShipment,
     CT_AcknowledgeShipmentResponse,
+    CT_Daten,
     CT_Datei,
+    CT_GetShipment,
     CT_GetShipmentResponse,
+    CT_GeVoTransfer,
     CT_Lieferung,
-    CT_ListShipmentsRequest,
+    CT_ListShipments,
     CT_ListShipmentsResponse,
-    CT_ShipmentRequest,
-    CT_Transfer,
+    CT_Pruefsumme,
+    CT_Zuordnungsdaten,
 )
 from bipro_service.service_layer import transfer
-from bipro_service.service_layer.transfer import ShipmentView
-
-IGNORED_CONFIRM = Meldung(
-    MeldungArt.HINWEIS,
-    MeldungID.TRANSFER_OK,
-    "BestaetigeLieferungen wird nicht ausgewertet: "
-    "Lieferungen werden nur mit acknowledgeShipment quittiert.",
-)
+from bipro_service.service_layer.post import DATA_CATEGORIES
+from bipro_service.service_layer.transfer import DocumentView, ShipmentView
 
 
-def _lieferung(view: ShipmentView) -> CT_Lieferung:
-    transfers = []
-    if view.documents:
-        transfers = [
-            CT_Transfer(
-                Datei=[
-                    CT_Datei(
-                        Dateiname=d.filename,
-                        Dateityp=d.content_type,
-                        Daten=[d.data],
-                        DokumentartID=d.dokumentart_id,
-                        Pruefsumme=d.sha256,
-                    )
-                    for d in view.documents
-                ]
+def verfuegbar_bis(until: datetime, zone: ZoneInfo) -> str:
+    """``VerfuegbarBis`` (``ST_Datum``): the last day, in the insurer's time zone, on which the
+    shipment is available all day (it goes at ``until``, possibly during the following day)."""
+    return (until.astimezone(zone) - timedelta(days=1)).date().isoformat()
+
+
+def _datei(rc: RequestContext, document: DocumentView, *, data_file: bool) -> CT_Datei:
+    """The one place a file becomes ``gevo:Datei``: inline base64 ``allg:Daten`` with its MIME
+    type in ``xmime:contentType`` (an MTOM answer replaces that content by an ``xop:Include``)."""
+    return CT_Datei(
+        Dateiname=document.filename,
+        Dateityp="Nettodaten" if data_file else "Dokument",
+        Daten=CT_Daten(value=[document.data], contentType=document.content_type),
+        Komprimierungstyp="ZIP" if document.content_type == "application/zip" else "KEINE",
+        DokumentartID=[document.dokumentart_id] if document.dokumentart_id else [],
+        Pruefsumme=CT_Pruefsumme(Typ="SHA1", Wert=document.sha1),
+    )
+
+
+def _transfer(rc: RequestContext, view: ShipmentView) -> CT_GeVoTransfer:
+    """The shipment's one business event, with its files (``ArtID`` is mandatory for transfers)."""
+    zuordnung = []
+    if view.partnernummer or view.versicherungsscheinnummer:
+        zuordnung = [
+            CT_Zuordnungsdaten(
+                Versicherungsscheinnummer=view.versicherungsscheinnummer,
+                Partnernummer=view.partnernummer,
             )
         ]
+    data_file = view.category in DATA_CATEGORIES
+    return CT_GeVoTransfer(
+        Erstelldatum=zeitstempel(view.created_at),
+        ArtID=view.category,
+        Datei=[_datei(rc, d, data_file=data_file) for d in view.documents],
+        Sparte=view.sparte,
+        Zuordnungsdaten=zuordnung,
+    )
+
+
+def _lieferung(rc: RequestContext, view: ShipmentView) -> CT_Lieferung:
+    zone = ZoneInfo(rc.runtime.settings.business_timezone)
     return CT_Lieferung(
         ID=view.id,
-        Einstellzeitpunkt=view.created_at,
+        Einstellzeitpunkt=zeitstempel(view.created_at),
+        Bestaetigungszeitpunkt=zeitstempel(view.acknowledged_at) if view.acknowledged_at else None,
         Kategorie=view.category,
-        VerfuegbarBis=view.available_until,
+        VerfuegbarBis=verfuegbar_bis(view.available_until, zone),
+        Transfer=[_transfer(rc, view)] if view.documents else [],
         ArtDerLieferung=view.art,
         EnthaeltNurDaten=view.only_data,
         PeriodischeLieferung=view.periodic,
-        Sparte=view.sparte,
+        Sparte=[view.sparte] if view.sparte else [],
         AnzahlTransfers=view.transfers,
-        Transfer=transfers,
     )
 
 
@@ -77,24 +101,26 @@ def _touch(rc: RequestContext, view: ShipmentView) -> None:
 class TransferService(BiproService):
     """Electronic broker post, scoped to the caller's firm and its current customers."""
 
-    @bipro_operation(CT_ListShipmentsRequest, CT_ListShipmentsResponse)
-    def listShipments(ctx: Any, request: CT_ListShipmentsRequest) -> CT_ListShipmentsResponse:
+    @bipro_operation(CT_ListShipments, CT_ListShipmentsResponse)
+    def listShipments(ctx: Any, request: CT_ListShipments) -> CT_ListShipmentsResponse:
         rc = request_context(ctx)
         with rc.runtime.uow(principal_of(rc)) as uow:
-            outcome, views = transfer.list_shipments(uow, utcnow(), request.KategorieDerLieferung)
+            outcome, views = transfer.list_shipments(
+                uow,
+                utcnow(),
+                request.KategorieDerLieferung,
+                acknowledged=bool(request.BestaetigeLieferungen),
+            )
         for view in views:
             _touch(rc, view)
-        meldungen = list(outcome.meldungen)
-        if request.BestaetigeLieferungen:
-            meldungen.append(IGNORED_CONFIRM)
         return CT_ListShipmentsResponse(
             BiPROVersion=rc.bipro_version,
-            Status=make_status(rc, outcome.ok, meldungen),
-            Lieferung=[_lieferung(v) for v in views],
+            Status=make_status(rc, outcome.ok, outcome.meldungen),
+            Lieferung=[_lieferung(rc, v) for v in views],
         )
 
-    @bipro_operation(CT_ShipmentRequest, CT_GetShipmentResponse)
-    def getShipment(ctx: Any, request: CT_ShipmentRequest) -> CT_GetShipmentResponse:
+    @bipro_operation(CT_GetShipment, CT_GetShipmentResponse)
+    def getShipment(ctx: Any, request: CT_GetShipment) -> CT_GetShipmentResponse:
         rc = request_context(ctx)
         with rc.runtime.uow(principal_of(rc)) as uow:
             outcome, view = transfer.get_shipment(uow, request.ID, utcnow())
@@ -103,12 +129,12 @@ class TransferService(BiproService):
         return CT_GetShipmentResponse(
             BiPROVersion=rc.bipro_version,
             Status=make_status(rc, outcome.ok, outcome.meldungen),
-            Lieferung=_lieferung(view) if view is not None else None,
+            Lieferung=_lieferung(rc, view) if view is not None else None,
         )
 
-    @bipro_operation(CT_ShipmentRequest, CT_AcknowledgeShipmentResponse)
+    @bipro_operation(CT_AcknowledgeShipment, CT_AcknowledgeShipmentResponse)
     def acknowledgeShipment(
-        ctx: Any, request: CT_ShipmentRequest
+        ctx: Any, request: CT_AcknowledgeShipment
     ) -> CT_AcknowledgeShipmentResponse:
         rc = request_context(ctx)
         principal = principal_of(rc)
