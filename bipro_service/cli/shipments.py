@@ -35,7 +35,11 @@ def shipments() -> None:
 )
 @click.option("--customer", "partnernummer", default=None, metavar="PARTNERNUMMER")
 @click.option("--contract", "vsnr", default=None, metavar="VSNR")
-@click.option("--art", default="Dokument", show_default=True, help="ArtDerLieferung.")
+@click.option(
+    "--art",
+    default=None,
+    help="ArtDerLieferung (ST_ArtDerLieferung, e.g. 1001); documents carry none.",
+)
 @click.option(
     "--available-days", default=DEFAULT_AVAILABLE_DAYS, show_default=True, type=click.IntRange(1)
 )

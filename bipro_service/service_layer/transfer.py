@@ -19,7 +19,6 @@ from bipro_service.service_layer.post import ID_LENGTH
 from bipro_service.service_layer.unit_of_work import UnitOfWork
 
 
-
 @dataclass(frozen=True, slots=True)
 class DocumentView:
     filename: str
@@ -181,7 +180,9 @@ def _unknown(shipment_id: str) -> Outcome:
     return Outcome(
         ok=False,
         meldungen=[
-            fehler(MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:ID_LENGTH]}.", "ID")
+            fehler(
+                MeldungID.UNKNOWN_ID, f"Unbekannte Lieferungs-ID {shipment_id[:ID_LENGTH]}.", "ID"
+            )
         ],
     )
 

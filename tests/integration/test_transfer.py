@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from lxml import etree
 from sqlalchemy import func, select
 
+from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import AuditRecord
+from bipro_service.entrypoints.soap.transfer import verfuegbar_bis
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import token
 from tests.integration.portfolio_calls import TRANSFER_PATH, T, ids, transfer
 from tests.integration.portfolio_helpers import PDF, make_shipment, two_firms
-from tests.support import call, envelope, request_body, token_header
+from bipro_service.namespaces import ALLGEMEIN, GEVO, XMIME, XSI
+from tests.support import Answer, call, envelope, request_body, token_header
 
 
 @pytest.fixture
@@ -37,9 +44,24 @@ def test_list_get_acknowledge_flow(app: BiproApplication, world: dict[str, str])
     assert sorted(ids(listed)) == sorted([world["a_k1"], world["a_general"]])
     got = transfer(app, tok, "getShipment", f"<t:ID>{world['a_k1']}</t:ID>")
     assert got.text(".//nachr:StatusID") == "OK"
-    data = base64.b64decode(got.xml.findtext(f".//{{{T}}}Datei/{{{T}}}Daten") or "")
-    assert data == PDF
-    assert got.xml.findtext(f".//{{{T}}}Pruefsumme") == hashlib.sha256(PDF).hexdigest()
+    transfer_element = got.find(f".//{{{T}}}Lieferung/{{{T}}}Transfer")
+    assert transfer_element is not None
+    assert transfer_element.get(f"{{{XSI}}}type") == "trgevo:CT_GeVoTransfer"
+    assert transfer_element.findtext(f"{{{GEVO}}}ArtID") == "100001000"
+    datei = transfer_element.find(f"{{{GEVO}}}Datei")
+    assert datei is not None
+    assert datei.findtext(f"{{{ALLGEMEIN}}}Dateiname") == "brief.pdf"
+    assert datei.findtext(f"{{{ALLGEMEIN}}}Dateityp") == "Dokument"
+    daten = datei.find(f"{{{ALLGEMEIN}}}Daten")
+    assert daten is not None and daten.get(f"{{{XMIME}}}contentType") == "application/pdf"
+    assert base64.b64decode(daten.text or "") == PDF
+    assert datei.findtext(f"{{{ALLGEMEIN}}}Komprimierungstyp") == "KEINE"
+    assert datei.findtext(f"{{{ALLGEMEIN}}}Pruefsumme/{{{ALLGEMEIN}}}Typ") == "SHA1"
+    assert datei.findtext(f"{{{ALLGEMEIN}}}Pruefsumme/{{{ALLGEMEIN}}}Wert") == (
+        hashlib.sha1(PDF).hexdigest()
+    )
+    zuordnung = transfer_element.find(f"{{{T}}}Zuordnungsdaten")
+    assert zuordnung is not None and zuordnung.findtext(f"{{{T}}}Partnernummer") == "K1"
     acked = transfer(app, tok, "acknowledgeShipment", f"<t:ID>{world['a_k1']}</t:ID>")
     assert acked.text(".//nachr:StatusID") == "OK" and acked.meldung_ids == ["04000"]
     again = transfer(app, tok, "acknowledgeShipment", f"<t:ID>{world['a_k1']}</t:ID>")
@@ -87,20 +109,30 @@ def test_test_access_never_sees_real_data(app: BiproApplication, world: dict[str
     assert real not in ids(transfer(app, token(app, "anna"), "listShipments"))
 
 
-def test_category_filter_and_bad_category(app: BiproApplication, world: dict[str, str]) -> None:
+def _by_category(app: BiproApplication, tok: str, code: str) -> Answer:
+    filter_ = f"<t:KategorieDerLieferung>{code}</t:KategorieDerLieferung>"
+    return transfer(app, tok, "listShipments", filter_)
+
+
+@pytest.mark.parametrize("code", ["210000000", "210000", "210"])
+def test_category_filter_of_three_six_or_nine_digits(
+    app: BiproApplication, world: dict[str, str], code: str
+) -> None:
+    """``KategorieDerLieferung`` (``ST_SuchGeVoArt``) selects every category it begins."""
+    only = _by_category(app, token(app, "anna"), code)
+    assert ids(only) == [world["a_general"]] and only.meldung_ids == ["04000"]
+
+
+def test_category_filter_without_match_and_malformed(
+    app: BiproApplication, world: dict[str, str]
+) -> None:
     tok = token(app, "anna")
-    only = transfer(
-        app, tok, "listShipments", "<t:KategorieDerLieferung>210000000</t:KategorieDerLieferung>"
-    )
-    assert ids(only) == [world["a_general"]]
-    none = transfer(
-        app, tok, "listShipments", "<t:KategorieDerLieferung>999010010</t:KategorieDerLieferung>"
-    )
+    none = _by_category(app, tok, "999010010")
     assert none.meldung_ids == ["04001"] and none.text(".//nachr:StatusID") == "OK"
-    bad = transfer(
-        app, tok, "listShipments", "<t:KategorieDerLieferung>1</t:KategorieDerLieferung>"
-    )
-    assert bad.meldung_ids == ["04005"] and bad.text(".//nachr:StatusID") == "NOK"
+    assert ids(_by_category(app, tok, "100")) == [world["a_k1"]]
+    for bad in ("1", "2100", "21000000a"):  # not 3, 6 or 9 digits: not ST_SuchGeVoArt
+        answer = _by_category(app, tok, bad)
+        assert answer.is_fault and answer.meldung_ids == ["00007"], bad
 
 
 def test_expired_shipment(app: BiproApplication, world: dict[str, str]) -> None:
@@ -110,13 +142,58 @@ def test_expired_shipment(app: BiproApplication, world: dict[str, str]) -> None:
     assert transfer(app, tok, "getShipment", f"<t:ID>{old}</t:ID>").meldung_ids == ["04006"]
 
 
-def test_confirm_flag_is_accepted_and_ignored(app: BiproApplication, world: dict[str, str]) -> None:
+def test_bestaetige_lieferungen_lists_acknowledged_shipments(
+    app: BiproApplication, world: dict[str, str]
+) -> None:
+    """The norm: acknowledged shipments are listed only with ``BestaetigeLieferungen`` true."""
     tok = token(app, "anna")
-    answer = transfer(
-        app, tok, "listShipments", "<t:BestaetigeLieferungen>true</t:BestaetigeLieferungen>"
+    acked = transfer(app, tok, "acknowledgeShipment", f"<t:ID>{world['a_k1']}</t:ID>")
+    assert acked.text(".//nachr:StatusID") == "OK"
+    confirmed = "<t:BestaetigeLieferungen>{}</t:BestaetigeLieferungen>"
+    with_acked = transfer(app, tok, "listShipments", confirmed.format("true"))
+    assert with_acked.meldung_ids == ["04000"]
+    assert sorted(ids(with_acked)) == sorted([world["a_k1"], world["a_general"]])
+    stamps = {
+        e.findtext(f"{{{T}}}ID"): e.findtext(f"{{{T}}}Bestaetigungszeitpunkt")
+        for e in with_acked.xml.iterfind(f".//{{{T}}}Lieferung")
+    }
+    assert stamps[world["a_general"]] is None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", stamps[world["a_k1"]] or "")
+    for without in (confirmed.format("false"), ""):
+        assert ids(transfer(app, tok, "listShipments", without)) == [world["a_general"]]
+    # Listed, but an acknowledged shipment is not delivered again (04002).
+    got = transfer(app, tok, "getShipment", f"<t:ID>{world['a_k1']}</t:ID>")
+    assert got.meldung_ids == ["04002"] and got.text(".//nachr:StatusID") == "NOK"
+
+
+def test_lieferung_in_the_official_shape(app: BiproApplication, world: dict[str, str]) -> None:
+    """Times as ST_Zeitstempel (UTC), VerfuegbarBis as a date, no ArtDerLieferung for letters."""
+    listed = transfer(app, token(app, "anna"), "listShipments")
+    lieferung = listed.find(f".//{{{T}}}Lieferung")
+    assert lieferung is not None
+    names = [etree.QName(child).localname for child in lieferung]
+    assert names == [
+        "ID",
+        "Einstellzeitpunkt",
+        "Kategorie",
+        "VerfuegbarBis",
+        "EnthaeltNurDaten",
+        "PeriodischeLieferung",
+        "AnzahlTransfers",
+    ]
+    assert len(lieferung.findtext(f"{{{T}}}ID") or "") <= 25
+    stamp = lieferung.findtext(f"{{{T}}}Einstellzeitpunkt") or ""
+    assert abs(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC) - utcnow()) < (
+        timedelta(minutes=5)
     )
-    assert answer.text(".//nachr:StatusID") == "OK" and len(ids(answer)) == 2
-    assert len(ids(transfer(app, tok, "listShipments"))) == 2
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", lieferung.findtext(f"{{{T}}}VerfuegbarBis") or "")
+    assert lieferung.find(f"{{{T}}}Transfer") is None  # the listing names, getShipment delivers
+
+
+def test_verfuegbar_bis_is_the_last_whole_day() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    assert verfuegbar_bis(datetime(2026, 3, 31, 22, 0, tzinfo=UTC), zone) == "2026-03-31"
+    assert verfuegbar_bis(datetime(2026, 4, 1, 9, 30, tzinfo=UTC), zone) == "2026-03-31"
 
 
 @pytest.mark.parametrize(

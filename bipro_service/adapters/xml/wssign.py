@@ -22,7 +22,7 @@ from signxml.algorithms import (
 from signxml.signer import XMLSigner
 
 from bipro_service.adapters.xml.wssig import BASE64, X509V3
-from bipro_service.namespaces import SOAP11_ENV, WSSE, WSU
+from bipro_service.namespaces import DS, SOAP11_ENV, WSSE, WSU
 
 RESPONSE_LIFETIME = timedelta(minutes=5)
 #: Parser for answers we built ourselves (never for requests: those go through ``hardened``).
@@ -96,6 +96,13 @@ class ResponseSigner:
         )
         reference.set("URI", f"#{token_id}")
         reference.set("ValueType", X509V3)
+        # The one prefix map: wsu/wsse/ds declared on the Envelope before signing, never as
+        # ``ns0`` on the Body (exclusive c14n keeps prefixes, so this must precede the digest).
+        etree.cleanup_namespaces(
+            root,
+            top_nsmap={"wsse": WSSE, "wsu": WSU, "ds": DS},
+            keep_ns_prefixes=[p for p in root.nsmap if p],  # xsi:type values name trgevo:, …
+        )
         signature = self._signer.sign(
             root,
             key=self.key,

@@ -28,6 +28,10 @@ BIPRO_PREFIX = "http://www.bipro.net/namespace"
 _SKIPPED = frozenset({"enumeration-2011-03.xsd"})
 
 
+#: Answers carry documents beyond libxml2's 10 MB text-node limit (never used on requests).
+_ANSWERS = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
+
+
 class OfficialSchemas:
     """The official schema set of one release, loaded once."""
 
@@ -47,7 +51,7 @@ class OfficialSchemas:
 
     def errors_of_element(self, element: etree._Element) -> list[str]:
         """Schema errors of one element validated as a document of its own (empty: valid)."""
-        copy = etree.fromstring(etree.tostring(element))
+        copy = etree.fromstring(etree.tostring(element), _ANSWERS)
         if self.schema.validate(copy):
             return []
         return [f"line {e.line}: {e.message}" for e in self.schema.error_log]  # type: ignore[attr-defined]
@@ -56,7 +60,7 @@ class OfficialSchemas:
         self, answer: bytes | etree._Element, parts: Mapping[str, bytes] | None = None
     ) -> list[str]:
         """Schema errors of a SOAP answer's BiPRO elements (``parts``: MTOM parts by Content-ID)."""
-        root = etree.fromstring(answer) if isinstance(answer, bytes) else answer
+        root = etree.fromstring(answer, _ANSWERS) if isinstance(answer, bytes) else answer
         if parts is not None or root.find(f".//{{{XOP}}}Include") is not None:
             root = inline_xop(root, parts or {})
         body = root.find(f"{{{SOAP11_ENV}}}Body")
@@ -91,7 +95,7 @@ def _is_bipro(element: etree._Element) -> bool:
 
 def inline_xop(root: etree._Element, parts: Mapping[str, bytes]) -> etree._Element:
     """A copy of ``root`` with every ``xop:Include`` replaced by its part as base64 text."""
-    copy = etree.fromstring(etree.tostring(root))
+    copy = etree.fromstring(etree.tostring(root), _ANSWERS)
     for include in list(copy.iter(f"{{{XOP}}}Include")):
         href = include.get("href", "")
         cid = href[4:] if href.startswith("cid:") else href
