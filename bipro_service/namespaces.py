@@ -27,7 +27,7 @@ KOMPOSIT = BIPRO + "/versicherung/produktmodell/komposit"
 VERSICHERUNG_PRODUKTMODELL = BIPRO + "/versicherung/produktmodell"
 """``vs-pm`` in the official files: the insurance product parts (sum insured, clauses)."""
 SACHEN = BIPRO + "/sachen"
-"""Insured things: ``sachen:CT_Transport`` (the 420 Valoren tariff, the transport of a 503 claim)."""
+"""Insured things: ``sachen:CT_Transport`` (the 420 tariff; the transport of a 503 claim)."""
 NAVIGATION = BIPRO
 """440 as the field sends it: ``http://www.bipro.net/namespace``, ``Request Version="1.4.1.0"``."""
 XMIME = "http://www.w3.org/2005/05/xmlmime"

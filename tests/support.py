@@ -103,7 +103,7 @@ def call(
             # echoed in allgemein (docs/wire-format.md, "Releases and URLs").
             # (A fault raised before the request's shape is read — e.g. a SOAPAction naming
             # another operation — keeps nac:BiPROVersion.)
-            assert b"<nac:BiPROVersion>" not in data or not answer.code == 200, data[:2000]
+            assert b"<nac:BiPROVersion>" not in data or answer.code != 200, data[:2000]
             nac = f'<nac:BiPROVersion xmlns:nac="{NACHRICHTEN}">'.encode()
             checked = data.replace(b"<all:BiPROVersion>", nac).replace(
                 b"</all:BiPROVersion>", b"</nac:BiPROVersion>"

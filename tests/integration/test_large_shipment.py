@@ -37,7 +37,7 @@ from sqlalchemy import event
 from bipro_service.entrypoints.wsgi import BiproApplication
 from bipro_service.namespaces import ALLGEMEIN, GEVO
 from tests.integration.accounts_helpers import make_firm, make_user, token
-from tests.integration.portfolio_calls import T, transfer
+from tests.integration.portfolio_calls import transfer
 from tests.integration.portfolio_helpers import make_customer, make_shipment
 from tests.support import NS, Answer
 

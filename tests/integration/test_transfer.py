@@ -16,10 +16,10 @@ from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import AuditRecord
 from bipro_service.entrypoints.soap.transfer import verfuegbar_bis
 from bipro_service.entrypoints.wsgi import BiproApplication
+from bipro_service.namespaces import ALLGEMEIN, GEVO, XMIME, XSI
 from tests.integration.accounts_helpers import token
 from tests.integration.portfolio_calls import TRANSFER_PATH, T, ids, transfer
 from tests.integration.portfolio_helpers import PDF, make_shipment, two_firms
-from bipro_service.namespaces import ALLGEMEIN, GEVO, XMIME, XSI
 from tests.support import Answer, call, envelope, request_body, token_header
 
 
@@ -58,7 +58,7 @@ def test_list_get_acknowledge_flow(app: BiproApplication, world: dict[str, str])
     assert datei.findtext(f"{{{ALLGEMEIN}}}Komprimierungstyp") == "KEINE"
     assert datei.findtext(f"{{{ALLGEMEIN}}}Pruefsumme/{{{ALLGEMEIN}}}Typ") == "SHA1"
     assert datei.findtext(f"{{{ALLGEMEIN}}}Pruefsumme/{{{ALLGEMEIN}}}Wert") == (
-        hashlib.sha1(PDF).hexdigest()
+        hashlib.sha1(PDF).hexdigest()  # noqa: S324 - CT_Pruefsumme: MD5 or SHA1
     )
     zuordnung = transfer_element.find(f"{{{T}}}Zuordnungsdaten")
     assert zuordnung is not None and zuordnung.findtext(f"{{{T}}}Partnernummer") == "K1"

@@ -18,8 +18,8 @@ from bipro_service.entrypoints.soap.faults import make_status, zeitstempel
 from bipro_service.entrypoints.soap.transfer_messages import (
     CT_AcknowledgeShipment,
     CT_AcknowledgeShipmentResponse,
-    CT_Daten,
     CT_Datei,
+    CT_Daten,
     CT_GetShipment,
     CT_GetShipmentResponse,
     CT_GeVoTransfer,

@@ -18,8 +18,8 @@ from bipro_service.entrypoints.soap.messages import (
     required,
     zeitstempel_type,
 )
-from bipro_service.service_layer.post import ART_DER_LIEFERUNG
 from bipro_service.namespaces import ALLGEMEIN, DATENTYPEN, GEVO, TRANSFER, TRANSFER_GEVO, XMIME
+from bipro_service.service_layer.post import ART_DER_LIEFERUNG
 
 #: ``ST_SuchGeVoArt``: a category of 3, 6 or 9 digits (``Kategorie``, ``KategorieDerLieferung``).
 SUCH_GEVO_ART = r"(\d\d\d){1,3}"
