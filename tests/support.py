@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from bipro_clients.conformance.official_xsd import inline_xop, split_multipart
 from lxml import etree
 
 from bipro_service.namespaces import (
@@ -36,8 +37,18 @@ class Answer:
         return int(self.status.split()[0])
 
     @property
+    def is_mtom(self) -> bool:
+        return self.headers.get("Content-Type", "").lower().startswith("multipart/related")
+
+    @property
     def xml(self) -> etree._Element:
-        return etree.fromstring(self.body)
+        """The SOAP envelope; of an MTOM answer with every ``xop:Include`` resolved (the XOP
+        infoset, as a client's MTOM decoder hands it on)."""
+        huge = etree.XMLParser(huge_tree=True)
+        if not self.is_mtom:
+            return etree.fromstring(self.body, huge)
+        root, parts = split_multipart(self.headers["Content-Type"], self.body)
+        return inline_xop(etree.fromstring(root, huge), parts)
 
     def find(self, path: str) -> etree._Element | None:
         return self.xml.find(path, NS)

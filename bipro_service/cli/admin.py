@@ -87,6 +87,21 @@ def brokers_list(ctx: click.Context) -> None:
             click.echo(f"{firm.vermittlernummer:<12} {firm.name:<40} {kind:<12} {state}")
 
 
+@brokers.command("delivery")
+@click.argument("vermittlernummer")
+@click.argument("delivery", type=click.Choice(admin.DOCUMENT_DELIVERIES))
+@click.pass_context
+def brokers_delivery(ctx: click.Context, vermittlernummer: str, delivery: str) -> None:
+    """How getShipment sends the firm's documents: mtom (XOP parts, default) or inline base64."""
+
+    def action(runtime: Runtime) -> None:
+        with runtime.uow() as uow:
+            admin.set_document_delivery(uow, vermittlernummer, delivery, utcnow())
+        click.echo(f"{vermittlernummer}: documents as {delivery}")
+
+    _run(ctx, action)
+
+
 @brokers.command("end-agency")
 @click.argument("vermittlernummer")
 @click.pass_context

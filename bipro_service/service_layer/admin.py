@@ -192,6 +192,23 @@ def end_agency(uow: UnitOfWork, vermittlernummer: str, now: datetime) -> None:
     uow.commit()
 
 
+DOCUMENT_DELIVERIES = ("mtom", "inline")
+
+
+def set_document_delivery(
+    uow: UnitOfWork, vermittlernummer: str, delivery: str, now: datetime
+) -> None:
+    """How getShipment sends this firm's documents: MTOM parts (default) or inline base64."""
+    if delivery not in DOCUMENT_DELIVERIES:
+        raise AdminError(f"Unbekannte Zustellart {delivery[:20]!r} (mtom oder inline).")
+    firm = _firm_for(uow, INSURER, vermittlernummer)
+    firm.document_delivery = delivery
+    audit_admin_action(
+        uow, INSURER, "setDocumentDelivery", now, firm=vermittlernummer, delivery=delivery
+    )
+    uow.commit()
+
+
 def redeem_activation(
     uow: UnitOfWork, settings: Settings, secret: str, new_password: str, now: datetime
 ) -> str:

@@ -143,7 +143,6 @@ def submit(
         now=now,
         business_day=business_day,
         contract_number=contract.versicherungsscheinnummer,
-        art="Eingangsbestätigung Schadenmeldung",
         is_test=is_test,
     )
     claim.acknowledgement_id = shipment.public_id

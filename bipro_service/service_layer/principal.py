@@ -33,3 +33,5 @@ class Principal:
     token_id: int | None = None
     signature_required: bool = False
     """The firm must sign every request (WS-Security)."""
+    inline_documents: bool = False
+    """getShipment sends documents as inline base64 instead of MTOM parts (firm setting)."""

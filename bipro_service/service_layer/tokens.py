@@ -113,6 +113,7 @@ def authenticate(session: Session, settings: Settings, identifier: str, now: dat
         is_admin=user.is_admin if user is not None else False,
         token_id=token.id,
         signature_required=firm.signature_required,
+        inline_documents=firm.document_delivery == "inline",
     )
 
 
@@ -130,6 +131,7 @@ def certificate_principal(session: Session, firm_id: int) -> Principal:
         portfolio_rights=True,
         auth_method=AuthMethod.CERTIFICATE_DIRECT,
         signature_required=firm.signature_required,
+        inline_documents=firm.document_delivery == "inline",
     )
 
 

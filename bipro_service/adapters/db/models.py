@@ -63,6 +63,10 @@ class BrokerFirm(Base):
     is_test_access: Mapped[bool] = mapped_column(Boolean, default=False)
     signature_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Every request of this firm must carry a valid WS-Security signature."""
+    document_delivery: Mapped[str] = mapped_column(
+        String(10), default="mtom", server_default="mtom"
+    )
+    """How getShipment delivers documents: ``mtom`` (XOP parts) or ``inline`` (base64)."""
     agency_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -284,5 +284,5 @@ def _declare_xop(root: etree._Element) -> etree._Element:
     new = etree.Element(root.tag, attrib=attrib, nsmap=nsmap)
     for child in list(root):
         new.append(child)
-    etree.cleanup_namespaces(new, top_nsmap=nsmap, keep_ns_prefixes=[PREFIX_OF[XOP]])
+    etree.cleanup_namespaces(new, top_nsmap=nsmap, keep_ns_prefixes=list(nsmap))  # xsi:type
     return new

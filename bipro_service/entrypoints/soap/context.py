@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bipro_service.adapters.db.base import utcnow
+from bipro_service.adapters.xml.mtom import Attachments
 from bipro_service.domain.status import BiproError, Meldung, MeldungArt
 from bipro_service.service_layer.audit import AuditEntry, add_audit
 from bipro_service.service_layer.unit_of_work import UnitOfWork
@@ -52,6 +53,8 @@ class RequestContext:
     audited: bool = False
     signed: bool = False
     caller_certificate: Any = None
+    attachments: Attachments | None = None
+    """MTOM parts of this answer (set when the answer may carry documents as XOP parts)."""
     """The client certificate (signature or TLS) with its firm, see ``message_security``."""
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bipro_service.adapters.db.base import utcnow
+from bipro_service.adapters.xml.mtom import Attachments
 from bipro_service.entrypoints.soap.base import (
     BiproService,
     bipro_operation,
@@ -40,13 +41,25 @@ def verfuegbar_bis(until: datetime, zone: ZoneInfo) -> str:
     return (until.astimezone(zone) - timedelta(days=1)).date().isoformat()
 
 
+def _daten(rc: RequestContext, document: DocumentView) -> bytes:
+    """The document itself (inline base64), or the placeholder of its MTOM part: MTOM unless the
+    firm chose inline base64 or the request was signed (signed answers sign inline content,
+    docs/adr/0003-mtom-answers-and-signatures.md)."""
+    principal = rc.principal
+    if rc.signed or principal is None or principal.inline_documents:
+        return document.data
+    if rc.attachments is None:
+        rc.attachments = Attachments()
+    return rc.attachments.placeholder(document.data, document.content_type)
+
+
 def _datei(rc: RequestContext, document: DocumentView, *, data_file: bool) -> CT_Datei:
     """The one place a file becomes ``gevo:Datei``: inline base64 ``allg:Daten`` with its MIME
     type in ``xmime:contentType`` (an MTOM answer replaces that content by an ``xop:Include``)."""
     return CT_Datei(
         Dateiname=document.filename,
         Dateityp="Nettodaten" if data_file else "Dokument",
-        Daten=CT_Daten(value=[document.data], contentType=document.content_type),
+        Daten=CT_Daten(value=[_daten(rc, document)], contentType=document.content_type),
         Komprimierungstyp="ZIP" if document.content_type == "application/zip" else "KEINE",
         DokumentartID=[document.dokumentart_id] if document.dokumentart_id else [],
         Pruefsumme=CT_Pruefsumme(Typ="SHA1", Wert=document.sha1),
