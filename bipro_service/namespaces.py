@@ -26,6 +26,8 @@ PRODUKTMODELL = BIPRO + "/produktmodell"
 KOMPOSIT = BIPRO + "/versicherung/produktmodell/komposit"
 NAVIGATION = BIPRO
 """440 as the field sends it: ``http://www.bipro.net/namespace``, ``Request Version="1.4.1.0"``."""
+ERWEITERUNG = "urn:bipro-service:erweiterung"
+"""Our own namespace for what the norm does not define (``listContracts``, docs/wire-format.md)."""
 XMIME = "http://www.w3.org/2005/05/xmlmime"
 XOP = "http://www.w3.org/2004/08/xop/include"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -72,6 +74,7 @@ PREFIXES: dict[str, str] = {
     "pm": PRODUKTMODELL,
     "kom": KOMPOSIT,
     "bipro": BIPRO,
+    "ext": ERWEITERUNG,
     "xmime": XMIME,
     "xop": XOP,
     "xsi": XSI,
