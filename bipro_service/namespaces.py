@@ -30,6 +30,8 @@ SACHEN = BIPRO + "/sachen"
 """Insured things: ``sachen:CT_Transport`` (the 420 tariff; the transport of a 503 claim)."""
 NAVIGATION = BIPRO
 """440 as the field sends it: ``http://www.bipro.net/namespace``, ``Request Version="1.4.1.0"``."""
+ERWEITERUNG = "urn:bipro-service:erweiterung"
+"""Our own namespace for what the norm does not define (``listContracts``, docs/wire-format.md)."""
 XMIME = "http://www.w3.org/2005/05/xmlmime"
 XOP = "http://www.w3.org/2004/08/xop/include"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -78,6 +80,7 @@ PREFIXES: dict[str, str] = {
     "vspm": VERSICHERUNG_PRODUKTMODELL,
     "sachen": SACHEN,
     "bipro": BIPRO,
+    "ext": ERWEITERUNG,
     "xmime": XMIME,
     "xop": XOP,
     "xsi": XSI,

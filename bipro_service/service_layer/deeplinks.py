@@ -27,7 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bipro_service.adapters.db.models import (
@@ -40,7 +40,7 @@ from bipro_service.adapters.db.models import (
 )
 from bipro_service.adapters.passwords import new_secret, secret_hash
 from bipro_service.config import Settings
-from bipro_service.domain.status import MeldungID, NotFound
+from bipro_service.domain.status import BiproError, MeldungID, NotFound
 from bipro_service.service_layer.audit import AuditEntry, add_audit, write_audit
 from bipro_service.service_layer.deeplink_views import (
     ContractView,
@@ -143,9 +143,49 @@ def find_customer(uow: UnitOfWork, partnernummer: str) -> Customer:
     if customer is None:
         raise NotFound(
             f"Partner {partnernummer[:20]} nicht gefunden.",
-            quelle="Extranetsuche/Partnersuche/Partnernummer",
+            quelle="Extranetsuche/Partnersuche/PartnernummerVu",
         )
     return customer
+
+
+class TooManyMatches(BiproError):
+    """A name search that matches several customers of the firm (official code 01402)."""
+
+    meldung_id = MeldungID.TOO_MANY_MATCHES
+
+
+def search_customer(
+    uow: UnitOfWork,
+    *,
+    partnernummer: str | None,
+    name: str | None,
+    vorname: str | None = None,
+    postleitzahl: str | None = None,
+    ort: str | None = None,
+) -> Customer:
+    """The one customer the firm serves today with this partner number, or else with this
+    (company or last) name and the optional first name, postcode and town; 01101 when none,
+    01402 when several match."""
+    if partnernummer:
+        return find_customer(uow, partnernummer)
+    query = select(Customer).where(or_(Customer.last_name == name, Customer.company_name == name))
+    if vorname:
+        query = query.where(Customer.first_name == vorname)
+    if postleitzahl:
+        query = query.where(Customer.postal_code == postleitzahl)
+    if ort:
+        query = query.where(Customer.city == ort)
+    found = list(uow.session.scalars(query.limit(2)))
+    if not found:
+        raise NotFound(
+            "Kein Partner zu dieser Suche gefunden.", quelle="Extranetsuche/Partnersuche"
+        )
+    if len(found) > 1:
+        raise TooManyMatches(
+            "Mehrere Partner passen zu dieser Suche; bitte PartnernummerVu oder Anschrift angeben.",
+            quelle="Extranetsuche/Partnersuche",
+        )
+    return found[0]
 
 
 def issue_link(

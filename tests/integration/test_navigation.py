@@ -24,16 +24,23 @@ from bipro_service.service_layer import admin
 from bipro_service.service_layer.audit_chain import verify_chain
 from tests.integration.accounts_helpers import token
 from tests.integration.portfolio_helpers import make_customer, two_firms
-from tests.support import Answer, call, envelope, request_body, token_header
+from tests.support import Answer, call, envelope, token_header
 
 NAVIGATION_PATH = "/bipro/NavigationService_2.6.1.1.0"
-NAV = "http://www.bipro.net/namespace/navigation"
+NAV = "http://www.bipro.net/namespace"
+"""440 as the field sends it (BiPROClient): no BiPROVersion, ``Request Version="1.4.1.0"``."""
 REFUSED = "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet."
 
 
+def links_body(search: str) -> str:
+    return (
+        f'<nav:getLinks xmlns:nav="{NAV}"><nav:Request Version="1.4.1.0">'
+        f"<nav:Extranetsuche>{search}</nav:Extranetsuche></nav:Request></nav:getLinks>"
+    )
+
+
 def get_links(app: BiproApplication, tok: str, search: str) -> Answer:
-    body = request_body(NAV, "getLinks", f"<nav:Extranetsuche>{search}</nav:Extranetsuche>", "nav")
-    return call(app, NAVIGATION_PATH, envelope(body, token_header(tok)))
+    return call(app, NAVIGATION_PATH, envelope(links_body(search), token_header(tok)))
 
 
 def by_contract(number: str) -> str:
@@ -44,7 +51,9 @@ def by_contract(number: str) -> str:
 
 
 def by_partner(number: str) -> str:
-    return f"<nav:Partnersuche><nav:Partnernummer>{number}</nav:Partnernummer></nav:Partnersuche>"
+    return (
+        f"<nav:Partnersuche><nav:PartnernummerVu>{number}</nav:PartnernummerVu></nav:Partnersuche>"
+    )
 
 
 def links(answer: Answer) -> list[tuple[str, str, str]]:
@@ -122,7 +131,7 @@ def test_link_for_own_contract(app: BiproApplication, world: None, settings: Set
     assert answer.code == 200 and answer.text(".//nachr:StatusID") == "OK"
     assert answer.meldung_ids == ["01100"]
     [(url, ziel, description)] = links(answer)
-    assert ziel == "Vertrag"
+    assert ziel == "004"  # dt:ST_ExtranetZielID: Verträge
     assert "VAL-1" in description and "einmal" in description
     assert url.startswith(f"{settings.public_base_url}/portal/deeplink?t=")
     assert re.fullmatch(r"[A-Za-z0-9_.-]+", token_of(url))
@@ -148,7 +157,7 @@ def test_link_for_own_customer(app: BiproApplication, world: None) -> None:
     answer = get_links(app, token(app, "anna"), by_partner("K1"))
     assert answer.text(".//nachr:StatusID") == "OK"
     [(url, ziel, description)] = links(answer)
-    assert ziel == "Partner" and "K1" in description
+    assert ziel == "002" and "K1" in description
     page = follow(app, url)
     assert page.code == 200, page.body
     text = page.body.decode()
@@ -185,15 +194,55 @@ def test_no_portfolio_rights_fault(app: BiproApplication, world: None) -> None:
     assert "Bestandsrechte" in (answer.text(".//faultstring") or "")
 
 
-@pytest.mark.parametrize("search", ["", by_contract("VAL-1") + by_partner("K1")])
+def by_name(name: str, extra: str = "") -> str:
+    return f"<nav:Partnersuche><nav:Name>{name}</nav:Name>{extra}</nav:Partnersuche>"
+
+
+def test_link_for_own_customer_by_name(app: BiproApplication, world: None) -> None:
+    """BiPROClient's Kundensuche: Name, Vorname, Postleitzahl, Ort instead of a number."""
+    search = by_name(
+        "Muster K1",
+        "<nav:Vorname>Erika</nav:Vorname><nav:Postleitzahl>10115</nav:Postleitzahl>"
+        "<nav:Ort>Berlin</nav:Ort>",
+    )
+    answer = get_links(app, token(app, "anna"), search)
+    assert answer.text(".//nachr:StatusID") == "OK", answer.body
+    [(_url, ziel, description)] = links(answer)
+    assert ziel == "002" and "K1" in description
+
+
+def test_name_search_not_yours_and_ambiguous(app: BiproApplication, world: None) -> None:
+    tok = token(app, "anna")
+    # K2 is the other firm's customer: not found, as an unknown name.
+    for name in ("Muster K2", "Niemand"):
+        answer = get_links(app, tok, by_name(name))
+        assert answer.text(".//nachr:StatusID") == "NOK" and answer.meldung_ids == ["01101"]
+    make_customer(app.runtime, "K9", "T100", contract="VAL-9")
+    with app.runtime.uow() as uow:
+        twin = uow.repos.customer_by_number("K9")
+        assert twin is not None
+        twin.last_name = "Muster K1"
+        uow.commit()
+    answer = get_links(app, tok, by_name("Muster K1"))
+    assert answer.text(".//nachr:StatusID") == "NOK" and answer.meldung_ids == ["01402"]
+    assert links(answer) == []
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        "",
+        by_contract("VAL-1") + by_partner("K1"),
+        "<nav:Partnersuche><nav:Ort>Hamburg</nav:Ort></nav:Partnersuche>",
+    ],
+)
 def test_exactly_one_search(app: BiproApplication, world: None, search: str) -> None:
     answer = get_links(app, token(app, "anna"), search)
     assert answer.is_fault and answer.meldung_ids == ["00001"]
 
 
 def test_without_token_refused(app: BiproApplication, world: None) -> None:
-    search = f"<nav:Extranetsuche>{by_contract('VAL-1')}</nav:Extranetsuche>"
-    answer = call(app, NAVIGATION_PATH, envelope(request_body(NAV, "getLinks", search, "nav")))
+    answer = call(app, NAVIGATION_PATH, envelope(links_body(by_contract("VAL-1"))))
     assert answer.is_fault and answer.meldung_ids == ["00905"]
 
 

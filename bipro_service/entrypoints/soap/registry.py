@@ -97,6 +97,18 @@ class MountedService:
     """Body element QName (Clark notation) → operation name."""
 
 
+def _key_by_message_namespace(interface: Any) -> None:
+    """Dispatch an operation whose request element is in a namespace of its own (an extension
+    such as ``listContracts``, ``_in_message_name="{ns}name"``) on that element's QName;
+    Spyne keys every operation by the application's namespace."""
+    methods = interface.service_method_map
+    for key, descriptors in list(methods.items()):
+        namespace = descriptors[0].in_message.get_namespace()
+        own = f"{{{namespace}}}{descriptors[0].name}"
+        if own != key and own not in methods:
+            methods[own] = methods.pop(key)
+
+
 def mount(definition: ServiceDefinition) -> MountedService:
     """Build the Spyne application of one service."""
     protocol = PreparsedSoap11(validator="lxml")
@@ -119,6 +131,7 @@ def mount(definition: ServiceDefinition) -> MountedService:
         xml_schema.build_validation_schema()
         protocol.validation_schema = xml_schema.validation_schema
     seed_prefixes(application.interface)
+    _key_by_message_namespace(application.interface)
     operations = {
         key: descriptors[0].name
         for key, descriptors in application.interface.service_method_map.items()

@@ -23,6 +23,11 @@ XS = "http://www.w3.org/2001/XMLSchema"
 XOP = "http://www.w3.org/2004/08/xop/include"
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 BIPRO_PREFIX = "http://www.bipro.net/namespace"
+#: Our own schemas of what the field sends beyond the official 2.6 set (440 in
+#: ``http://www.bipro.net/namespace``) and of our extensions (``urn:bipro-service:erweiterung``):
+#: loaded after the official files, they build on the official types, so everything the official
+#: schemas define inside those answers is validated as they define it.
+FIELD_DIR = Path(__file__).resolve().parent / "field"
 #: Files of the folder that describe nothing a BiPRO answer contains (WS-Enumeration needs the
 #: W3C ``xml`` namespace schema, which the folder lacks).
 _SKIPPED = frozenset({"enumeration-2011-03.xsd"})
@@ -40,8 +45,10 @@ class OfficialSchemas:
         if not files:
             raise FileNotFoundError(f"no *.xsd files in {folder}")
         imports = []
-        for path in files:
-            namespace = etree.parse(str(path)).getroot().get("targetNamespace")
+        self.namespaces: set[str] = set()
+        for path in [*files, *sorted(FIELD_DIR.glob("*.xsd"))]:
+            namespace = etree.parse(str(path)).getroot().get("targetNamespace") or ""
+            self.namespaces.add(namespace)
             imports.append(
                 f'<xs:import namespace="{namespace}" schemaLocation="{path.resolve().as_uri()}"/>'
             )
@@ -67,30 +74,31 @@ class OfficialSchemas:
         if body is None:
             return ["no SOAP 1.1 Body"]
         problems: list[str] = []
-        for element in _bipro_elements(body):
+        for element in _bipro_elements(body, self.namespaces):
             problems += [
                 f"{etree.QName(element).localname}: {p}" for p in self.errors_of_element(element)
             ]
         return problems
 
 
-def _bipro_elements(body: etree._Element) -> list[etree._Element]:
+def _bipro_elements(body: etree._Element, known: set[str]) -> list[etree._Element]:
     found = []
     for child in body:
         if not isinstance(child.tag, str):
             continue
         if etree.QName(child).localname == "Fault" and etree.QName(child).namespace == SOAP11_ENV:
             detail = child.find("detail")
-            found += [d for d in (detail if detail is not None else []) if _is_bipro(d)]
-        elif _is_bipro(child):
+            found += [d for d in (detail if detail is not None else []) if _is_bipro(d, known)]
+        elif _is_bipro(child, known):
             found.append(child)
     return found
 
 
-def _is_bipro(element: etree._Element) -> bool:
-    return isinstance(element.tag, str) and (etree.QName(element).namespace or "").startswith(
-        BIPRO_PREFIX
-    )
+def _is_bipro(element: etree._Element, known: set[str]) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    namespace = etree.QName(element).namespace or ""
+    return namespace.startswith(BIPRO_PREFIX) or namespace in known
 
 
 def inline_xop(root: etree._Element, parts: Mapping[str, bytes]) -> etree._Element:
