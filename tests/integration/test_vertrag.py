@@ -11,10 +11,9 @@ from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import Contract
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import token
-from tests.integration.portfolio_calls import A, V, VO, X, get_data, list_contracts
+from tests.integration.portfolio_calls import VO, A, V, X, get_data, list_contracts
 from tests.integration.portfolio_helpers import make_customer, two_firms
 from tests.support import Answer
-
 
 PM = "http://www.bipro.net/namespace/produktmodell"
 PAR = "http://www.bipro.net/namespace/partner"
