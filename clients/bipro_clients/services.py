@@ -17,6 +17,8 @@ from bipro_clients.signing import WsseChain
 from bipro_clients.sts import SecurityContextToken, Token
 
 BIPRO_VERSION = "2.6.1.1.0"
+#: The 440 request version the field sends (ehambuch/BiPROClient).
+NAVIGATION_VERSION = "1.4.1.0"
 TRANSFER = "TransferService_2.6.1.1.0"
 VERTRAG = "VertragService_2.6.1.1.0"
 NAVIGATION = "NavigationService_2.6.1.1.0"
@@ -91,7 +93,7 @@ def _answer(response: Any, payload: Any = None) -> Answer:
 
 def _lieferung(item: Any) -> Lieferung:
     files = [
-        Datei(d.Dateiname, d.Dateityp, _bytes(d.Daten), d.Pruefsumme)
+        Datei(d.Dateiname, _content_type(d.Daten), _bytes(d.Daten), _pruefsumme(d.Pruefsumme))
         for transfer in item.Transfer or []
         for d in transfer.Datei or []
     ]
@@ -99,7 +101,21 @@ def _lieferung(item: Any) -> Lieferung:
 
 
 def _bytes(value: Any) -> bytes:
+    """``allg:Daten``: base64 text, or zeep's value of the simple-content type (MTOM parts are
+    resolved by zeep's XOP support before this)."""
+    value = getattr(value, "_value_1", value)
+    if value is None:
+        return b""
     return value if isinstance(value, bytes) else base64.b64decode(value)
+
+
+def _content_type(value: Any) -> str:
+    """The MIME type: ``allg:Daten/@xmime:contentType`` (``Dateityp`` is Dokument|Nettodaten)."""
+    return str(getattr(value, "contentType", None) or "application/octet-stream")
+
+
+def _pruefsumme(value: Any) -> str | None:
+    return None if value is None else str(getattr(value, "Wert", value))
 
 
 class _TokenService:
@@ -139,7 +155,12 @@ class _TokenService:
         assert self.tokens is not None
         return used.identifier if used is not None else self.tokens.identifier()
 
+    #: 440 as the field sends it: ``Request Version="1.4.1.0"``, no BiPROVersion element.
+    versioned_request = True
+
     def _request(self, **fields: Any) -> dict[str, Any]:
+        if not self.versioned_request:
+            return {"Version": NAVIGATION_VERSION, **fields}
         request: dict[str, Any] = {"BiPROVersion": BIPRO_VERSION, **fields}
         if self.consumer_id:
             request["ConsumerID"] = self.consumer_id
@@ -232,6 +253,7 @@ class NavigationClient(_TokenService):
 
     wsdl = NAVIGATION
     path = "/bipro/NavigationService_2.6.1.1.0"
+    versioned_request = False
 
     def get_links(self, contract: str | None = None, partner: str | None = None) -> Answer:
         """Links to a contract (Versicherungsscheinnummer) *or* a customer (Partnernummer)."""
@@ -240,7 +262,7 @@ class NavigationClient(_TokenService):
         search = (
             {"Vertragsuche": {"Versicherungsscheinnummer": contract}}
             if contract is not None
-            else {"Partnersuche": {"Partnernummer": partner}}
+            else {"Partnersuche": {"PartnernummerVu": partner}}
         )
         response = self._call("getLinks", Extranetsuche=search)
         links = response.Links.Link if response.Links is not None else []

@@ -100,7 +100,7 @@ def test_portfolio_users_see_exactly_their_firms_data(demo: Demo, number: str) -
         vertrag = VertragClient(demo.base_url, token)
         transfer = TransferClient(demo.base_url, token)
 
-        listed = [c.Versicherungsscheinnummer for c in vertrag.all_contracts()]
+        listed = [c.Vertragsnummer.Versicherungsscheinnummer for c in vertrag.all_contracts()]
         assert sorted(listed) == sorted(_contracts(own)), user["login"]
         for number_other in sorted(_contracts(other)):
             answer = vertrag.get_contract(number_other)
@@ -128,7 +128,7 @@ def test_own_contracts_and_letters_are_delivered(demo: Demo) -> None:
         vertrag = VertragClient(demo.base_url, token)
         for contract in sorted(_contracts(entry)):
             answer = vertrag.get_contract(contract)
-            assert answer.ok and answer.payload.Versicherungsscheinnummer == contract
+            assert answer.ok and answer.payload.Vertragsnummer.Versicherungsscheinnummer == contract
         transfer = TransferClient(demo.base_url, token)
         for shipment_id in sorted(_shipments(entry)):
             answer = transfer.get_shipment(shipment_id)
@@ -148,7 +148,7 @@ def test_the_changed_customer_is_visible_to_the_new_firm_only(demo: Demo) -> Non
     old_user = _users(previous_entry, portfolio_rights=True)[0]
     old_token = StsClient(demo.base_url).login(old_user["login"], old_user["password"])
     old_vertrag = VertragClient(demo.base_url, old_token)
-    assert not {c.Partner.Partnernummer for c in old_vertrag.all_contracts()} & {partner}
+    assert not {c.Partner[0].Partnernummer for c in old_vertrag.all_contracts()} & {partner}
     for contract in sorted(demo.changed_contracts):
         assert old_vertrag.get_contract(contract).meldung_ids == ["01101"]
     old_transfer = TransferClient(demo.base_url, old_token)
@@ -160,14 +160,14 @@ def test_the_changed_customer_is_visible_to_the_new_firm_only(demo: Demo) -> Non
     new_token = StsClient(demo.base_url).login(new_user["login"], new_user["password"])
     new_vertrag = VertragClient(demo.base_url, new_token)
     theirs = {
-        c.Versicherungsscheinnummer
+        c.Vertragsnummer.Versicherungsscheinnummer
         for c in new_vertrag.all_contracts()
-        if c.Partner.Partnernummer == partner
+        if c.Partner[0].Partnernummer == partner
     }
     assert theirs == demo.changed_contracts
     for contract in sorted(demo.changed_contracts):
         answer = new_vertrag.get_contract(contract)
-        assert answer.ok and answer.payload.Partner.Partnernummer == partner
+        assert answer.ok and answer.payload.Partner[0].Partnernummer == partner
     new_transfer = TransferClient(demo.base_url, new_token)
     assert set(current["shipments"]) <= set(_listed(new_transfer))
     for letter in current["shipments"]:

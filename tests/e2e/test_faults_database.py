@@ -134,8 +134,10 @@ def _call(caller: Caller, operation: Any) -> None:
             ids = {item.id for item in answer.payload}
             if ids != {caller.shipment}:
                 caller.wrong.append(f"listShipments gave {ids}")
-        elif answer.payload.Versicherungsscheinnummer != caller.contract:
-            caller.wrong.append(f"getData gave {answer.payload.Versicherungsscheinnummer}")
+        elif answer.payload.Vertragsnummer.Versicherungsscheinnummer != caller.contract:
+            caller.wrong.append(
+                f"getData gave {answer.payload.Vertragsnummer.Versicherungsscheinnummer}"
+            )
     call.seconds = time.monotonic() - started
     caller.calls.append(call)
 

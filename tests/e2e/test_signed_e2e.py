@@ -52,7 +52,7 @@ def test_signed_calls_with_verified_answers(signed: Signed) -> None:
     fetched = post.get_shipment(listed.payload[0].id)
     assert fetched.ok and fetched.payload.files[0].data.startswith(b"%PDF")
     contract = VertragClient(signed.url, token, signing=signed.signing()).get_contract("VAL-1")
-    assert contract.ok and contract.payload.Versicherungsscheinnummer == "VAL-1"
+    assert contract.ok and contract.payload.Vertragsnummer.Versicherungsscheinnummer == "VAL-1"
 
 
 def test_unsigned_call_refused_for_a_firm_that_must_sign(signed: Signed) -> None:

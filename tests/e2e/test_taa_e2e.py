@@ -74,7 +74,7 @@ def test_quote_offer_order_contract_and_post(server: str, runtime: Runtime) -> N
     assert info.ok and info.payload.Partner.Partnernummer == contract.partnernummer
     assert info.payload.Partner.Firmenname == APPLICANT.company_name
     assert contract.versicherungsscheinnummer in {
-        c.Versicherungsscheinnummer for c in vertrag.all_contracts()
+        c.Vertragsnummer.Versicherungsscheinnummer for c in vertrag.all_contracts()
     }
 
     # both documents are in the firm's post, byte for byte

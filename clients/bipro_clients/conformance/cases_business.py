@@ -154,14 +154,14 @@ def _one_link(answer: Answer, ziel: str) -> tuple[DeepLink | None, str]:
 @case("deeplink_single_use", "DeepLinks: getLinks gives a link that opens once", needs_sheet=True)
 def deeplink_single_use(ctx: Context) -> Outcome:
     expected = (
-        "getLinks OK 01100 with one Link (ZielID Vertrag) on the endpoint's host; GET it: 200; "
-        "GET it again: 4xx (ours 410)"
+        "getLinks OK 01100 with one Link (ZielID 004, Vertrag) on the endpoint's host; "
+        "GET it: 200; GET it again: 4xx (ours 410)"
     )
     if not ctx.allow_writes:
         return skip(expected, "writes not allowed for this login (not on the sheet)")
     if not ctx.own_contracts:
         return skip(expected, "the sheet lists no contract of the firm")
-    link, shown = _one_link(ctx.navigation().get_links(contract=ctx.own_contracts[0]), "Vertrag")
+    link, shown = _one_link(ctx.navigation().get_links(contract=ctx.own_contracts[0]), "004")
     if link is None:
         return Outcome(expected, shown, False)
     outside = ctx.outside(link.url)
@@ -181,7 +181,7 @@ def deeplink_single_use(ctx: Context) -> Outcome:
 def deeplink_partner(ctx: Context) -> Outcome:
     expected = (
         "getLinks for the Partnernummer of an own contract (from getData): OK 01100 with one "
-        "Link (ZielID Partner) on the endpoint's host that opens (200); for an unknown "
+        "Link (ZielID 002, Partner) on the endpoint's host that opens (200); for an unknown "
         "Partnernummer and the sheet's customer the firm no longer serves: NOK 01101, no link"
     )
     if not ctx.allow_writes:
@@ -189,11 +189,12 @@ def deeplink_partner(ctx: Context) -> Outcome:
     if not ctx.own_contracts:
         return skip(expected, "the sheet lists no contract of the firm")
     contract = ctx.vertrag().get_contract(ctx.own_contracts[0])
-    partner = getattr(getattr(contract.payload, "Partner", None), "Partnernummer", None)
+    partners = getattr(contract.payload, "Partner", None) or []
+    partner = getattr(partners[0], "Partnernummer", None) if partners else None
     if not (contract.ok and partner):
         return Outcome(expected, f"getData {describe(contract)}: no Partnernummer", False)
     navigation = ctx.navigation()
-    link, shown = _one_link(navigation.get_links(partner=str(partner)), "Partner")
+    link, shown = _one_link(navigation.get_links(partner=str(partner)), "002")
     if link is None:
         return Outcome(expected, f"{partner}: {shown}", False)
     outside = ctx.outside(link.url)

@@ -111,7 +111,7 @@ def get_data_own(ctx: Context) -> Outcome:
     answer = ctx.vertrag().get_contract(number)
     contract = answer.payload
     passed = answer.ok and "01100" in answer.meldung_ids and contract is not None
-    passed = passed and contract.Versicherungsscheinnummer == number
+    passed = passed and contract.Vertragsnummer.Versicherungsscheinnummer == number
     return Outcome(f"OK 01100 with {number}", describe(answer), passed)
 
 
@@ -152,7 +152,7 @@ def list_contracts_scoped(ctx: Context) -> Outcome:
         if not answer.ok:
             return Outcome(expected, f"page {page}: {describe(answer)}", False)
         contracts, cursor = answer.payload
-        numbers += [str(c.Versicherungsscheinnummer) for c in contracts]
+        numbers += [str(c.Vertragsnummer.Versicherungsscheinnummer) for c in contracts]
         if not cursor:
             break
     else:

@@ -271,7 +271,8 @@ def official_violations(schemas: OfficialSchemas, exchanges: Iterable[Exchange])
     """``<url>: <first error>`` for every recorded answer that leaves the official schemas."""
     found = []
     for exchange in exchanges:
-        if not exchange.response:
+        # SOAP answers only: a DeepLink's GET opens a portal page (HTML), no BiPRO message.
+        if not exchange.response or exchange.method != "POST":
             continue
         errors = answer_errors(schemas, exchange.response.encode("utf-8"))
         if errors:
