@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
 from bipro_service.entrypoints.soap.registry import MountedService
-from bipro_service.namespaces import NACHRICHTEN, WSC, WSSE, WST, WSU
+from bipro_service.namespaces import BIPRO, NACHRICHTEN, WSC, WSSE, WST, WSU
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 SOAP_BINDING_NS = "http://schemas.xmlsoap.org/wsdl/soap/"
@@ -22,8 +24,37 @@ def build_wsdl(mounted: MountedService, base_url: str) -> bytes:
     wsdl.build_interface_document(base_url + mounted.definition.path)
     root = etree.fromstring(wsdl.get_interface_document())
     _declare_bipro_fault(root)
+    _drop_stray_elements(root)
     _sort_schemas(root)
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
+def _drop_stray_elements(root: etree._Element) -> None:
+    """Spyne declares the message element of an operation in its own namespace (``ext``,
+    ``_in_message_name="{ns}name"``) a second time in the service's namespace (drop that copy)
+    and names its ``wsdl:message`` with that namespace (it is the WSDL's)."""
+    tns = _prefix_of(root, root.get("targetNamespace", ""))
+    for io in root.iterfind(f"{{{WSDL_NS}}}portType/{{{WSDL_NS}}}operation/*"):
+        # wsdl:message names live in the WSDL's namespace, whatever the element's.
+        message = io.get("message", "")
+        if ":" in message:
+            io.set("message", f"{tns}:{message.split(':', 1)[1]}")
+    schemas = root.findall(f"{{{WSDL_NS}}}types/{{{XSD_NS}}}schema")
+    declared = {
+        (s.get("targetNamespace", ""), e.get("name", ""))
+        for s in schemas
+        for e in s.iterfind(f"{{{XSD_NS}}}element")
+    }
+    for schema in schemas:
+        for element in list(schema.iterfind(f"{{{XSD_NS}}}element")):
+            prefix, _, _local = (element.get("type") or "").rpartition(":")
+            namespace = element.nsmap.get(prefix) if prefix else None
+            if (
+                namespace
+                and namespace != schema.get("targetNamespace")
+                and (namespace, element.get("name", "")) in declared
+            ):
+                schema.remove(element)
 
 
 def _sort_schemas(root: etree._Element) -> None:
@@ -76,9 +107,7 @@ def schema_documents(wsdl: bytes) -> dict[str, bytes]:
     """The XSDs embedded in a WSDL, one file per namespace, imports pointing at each other."""
     root = etree.fromstring(wsdl)
     schemas = root.findall(f"{{{WSDL_NS}}}types/{{{XSD_NS}}}schema")
-    names = {
-        s.get("targetNamespace", ""): _file_name(s.get("targetNamespace", "")) for s in schemas
-    }
+    names = _file_names([s.get("targetNamespace", "") for s in schemas])
     result: dict[str, bytes] = {}
     for schema in schemas:
         copy = etree.fromstring(etree.tostring(schema))
@@ -96,9 +125,21 @@ _SHORT_NAMES = {WSU: "wsu", WSSE: "wsse", WST: "ws-trust", WSC: "ws-sc"}
 
 
 def _file_name(namespace: str) -> str:
-    """``http://www.bipro.net/namespace/transfer`` → ``transfer.xsd``."""
-    tail = _SHORT_NAMES.get(namespace) or namespace.rstrip("/").rsplit("/", 1)[-1] or "schema"
+    """``http://www.bipro.net/namespace/transfer`` → ``transfer.xsd``,
+    ``urn:bipro-service:erweiterung`` → ``erweiterung.xsd``."""
+    tail = _SHORT_NAMES.get(namespace) or re.split(r"[/:]", namespace.rstrip("/"))[-1] or "schema"
     return f"{tail}.xsd"
+
+
+def _file_names(namespaces: list[str]) -> dict[str, str]:
+    """One file name per namespace; where two share a last segment (``…/prozesse/vertrag`` and
+    ``…/vertrag``) both are named by their path below ``…/namespace/`` (``prozesse-vertrag.xsd``)."""
+    short = {ns: _file_name(ns) for ns in namespaces}
+    taken = Counter(short.values())
+    for ns, name in short.items():
+        if taken[name] > 1 and ns.startswith(BIPRO + "/"):
+            short[ns] = ns[len(BIPRO) + 1 :].rstrip("/").replace("/", "-") + ".xsd"
+    return short
 
 
 def write_contract(

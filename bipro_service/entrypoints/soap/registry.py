@@ -98,14 +98,24 @@ def _key_by_message_namespace(interface: Any) -> None:
 def mount(definition: ServiceDefinition) -> MountedService:
     """Build the Spyne application of one service."""
     protocol = PreparsedSoap11(validator="lxml")
+    # Official subtypes sent as ``xsi:type`` in another namespace than their base: Spyne does
+    # not find those itself (a service lists them in ``wire_subtypes``).
+    subtypes = [c for service in definition.services for c in getattr(service, "wire_subtypes", ())]
     application = Application(
         list(definition.services),
         tns=definition.namespace,
         name=definition.name,
         in_protocol=protocol,
         out_protocol=BiproSoap11(polymorphic=True),
-        classes=[BiproException],
+        classes=[BiproException, *subtypes],
     )
+    if subtypes:
+        # … and the service's own schema must import their namespaces, for validation too.
+        imports = application.interface.imports.setdefault(definition.namespace, set())
+        imports.update(c.get_namespace() for c in subtypes)
+        xml_schema = application.interface.docs.xml_schema
+        xml_schema.build_validation_schema()
+        protocol.validation_schema = xml_schema.validation_schema
     seed_prefixes(application.interface)
     _key_by_message_namespace(application.interface)
     operations = {
