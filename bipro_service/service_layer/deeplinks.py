@@ -168,9 +168,7 @@ def search_customer(
     01402 when several match."""
     if partnernummer:
         return find_customer(uow, partnernummer)
-    query = select(Customer).where(
-        or_(Customer.last_name == name, Customer.company_name == name)
-    )
+    query = select(Customer).where(or_(Customer.last_name == name, Customer.company_name == name))
     if vorname:
         query = query.where(Customer.first_name == vorname)
     if postleitzahl:
@@ -179,7 +177,9 @@ def search_customer(
         query = query.where(Customer.city == ort)
     found = list(uow.session.scalars(query.limit(2)))
     if not found:
-        raise NotFound("Kein Partner zu dieser Suche gefunden.", quelle="Extranetsuche/Partnersuche")
+        raise NotFound(
+            "Kein Partner zu dieser Suche gefunden.", quelle="Extranetsuche/Partnersuche"
+        )
     if len(found) > 1:
         raise TooManyMatches(
             "Mehrere Partner passen zu dieser Suche; bitte PartnernummerVu oder Anschrift angeben.",

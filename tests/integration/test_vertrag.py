@@ -11,10 +11,9 @@ from bipro_service.adapters.db.base import utcnow
 from bipro_service.adapters.db.models import Contract
 from bipro_service.entrypoints.wsgi import BiproApplication
 from tests.integration.accounts_helpers import token
-from tests.integration.portfolio_calls import A, V, VO, X, get_data, list_contracts
+from tests.integration.portfolio_calls import VO, A, V, X, get_data, list_contracts
 from tests.integration.portfolio_helpers import make_customer, two_firms
 from tests.support import Answer
-
 
 PM = "http://www.bipro.net/namespace/produktmodell"
 PAR = "http://www.bipro.net/namespace/partner"
@@ -56,7 +55,10 @@ def test_get_data_returns_contract_with_partner(app: BiproApplication, world: No
     details = product.findtext(f"{{{PM}}}Kurzbeschreibung") or ""
     assert "Versicherungssumme 250000.00 EUR" in details and "Transportarten: post" in details
     holder = contract.find(f"{{{VO}}}Partner")
-    assert holder is not None and holder.get(XSI_TYPE) in ("par:CT_Person", "par:CT_JuristischePerson")
+    assert holder is not None and holder.get(XSI_TYPE) in (
+        "par:CT_Person",
+        "par:CT_JuristischePerson",
+    )
     assert holder.findtext(f"{{{PAR}}}Partnernummer") == "K1"
 
 
@@ -71,8 +73,7 @@ def test_get_data_with_unternehmen_as_the_field_sends_it(
     app: BiproApplication, world: None
 ) -> None:
     extra = (
-        "<v:Unternehmen><a:Nummer>9999</a:Nummer><a:Nummernart>BaFin</a:Nummernart>"
-        "</v:Unternehmen>"
+        "<v:Unternehmen><a:Nummer>9999</a:Nummer><a:Nummernart>BaFin</a:Nummernart></v:Unternehmen>"
     )
     answer = get_data(app, token(app, "anna"), "VAL-1", extra)
     assert answer.text(".//nachr:StatusID") == "OK"

@@ -132,8 +132,9 @@ def _file_name(namespace: str) -> str:
 
 
 def _file_names(namespaces: list[str]) -> dict[str, str]:
-    """One file name per namespace; where two share a last segment (``…/prozesse/vertrag`` and
-    ``…/vertrag``) both are named by their path below ``…/namespace/`` (``prozesse-vertrag.xsd``)."""
+    """One file name per namespace; where two share a last segment (``…/prozesse/vertrag``,
+    ``…/vertrag``) both are named by their path below ``…/namespace/``
+    (``prozesse-vertrag.xsd``)."""
     short = {ns: _file_name(ns) for ns in namespaces}
     taken = Counter(short.values())
     for ns, name in short.items():

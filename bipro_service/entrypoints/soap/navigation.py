@@ -93,7 +93,7 @@ class NavigationService(BiproService):
                 return CT_GetLinksResponse(
                     Version=VERSION_440,
                     BiPROVersion=rc.bipro_version,
-                    Status=make_status(rc, False, [missing.meldung])
+                    Status=make_status(rc, False, [missing.meldung]),
                 )
             link = deeplinks.issue_link(uow.session, settings, principal, kind, target_id, utcnow())
             rc.touched("deeplink", str(link.link_id))

@@ -83,7 +83,10 @@ class CT_ListContractsRequest(CT_Request):
     __type_name__ = "CT_ListContractsRequest"
     _type_info = [
         ("GeaendertSeit", utc_datetime(mandatory=False)),
-        ("Cursor", optional(Unicode, max_len=200, type_name="ST_Cursor", __namespace__=ERWEITERUNG)),
+        (
+            "Cursor",
+            optional(Unicode, max_len=200, type_name="ST_Cursor", __namespace__=ERWEITERUNG),
+        ),
         ("Seitengroesse", optional(Integer)),
     ]
 
