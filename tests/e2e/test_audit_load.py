@@ -61,11 +61,12 @@ class Kind:
 
 def _kinds(token: str, shipment: str) -> list[Kind]:
     t = "http://www.bipro.net/namespace/transfer"
-    v = "http://www.bipro.net/namespace/vertrag"
+    v = "http://www.bipro.net/namespace/prozesse/vertrag"
     taa = "http://www.bipro.net/namespace/versicherung/tarifierung"
     contract = (
-        "<x:Vertragsauskunft><x:Vertragsnummer><x:Versicherungsscheinnummer>VAL-1"
-        "</x:Versicherungsscheinnummer></x:Vertragsnummer></x:Vertragsauskunft>"
+        "<x:Vertragsauskunft><x:Vertragsnummer>"
+        '<a:Versicherungsscheinnummer xmlns:a="http://www.bipro.net/namespace/allgemein">VAL-1'
+        "</a:Versicherungsscheinnummer></x:Vertragsnummer></x:Vertragsauskunft>"
     )
     ok = "StatusID>OK<"
     return [

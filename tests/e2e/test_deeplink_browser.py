@@ -66,7 +66,7 @@ def test_deeplink_in_the_browser(
     answer = NavigationClient(server, token).get_links(contract=CONTRACT)
     assert answer.ok and answer.meldung_ids == ["01100"]
     [link] = answer.payload
-    assert link.ziel_id == "Vertrag"
+    assert link.ziel_id == "004"  # dt:ST_ExtranetZielID: Vertrag
     assert link.url.startswith(f"{server}/portal/deeplink?t=")
 
     browser.get(link.url)

@@ -196,7 +196,7 @@ def test_postgresql_restart_under_load(
     assert [t.show(c) for c in during if c.kind != "fault"] == []
     faults = [c for c in calls if c.kind == "fault"]
     assert {re.sub(r" \(ProzessID \w+\)$", "", c.detail) for c in faults} == {
-        "soap:Server 99999: Der Dienst ist vorübergehend nicht verfügbar (Datenbank nicht "
+        "soapenv:Server 99999: Der Dienst ist vorübergehend nicht verfügbar (Datenbank nicht "
         "erreichbar). Bitte wiederholen Sie die Anfrage später."
     }
     # PostgreSQL back: every caller is answered OK again, by the very same processes.

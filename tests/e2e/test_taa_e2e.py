@@ -71,8 +71,8 @@ def test_quote_offer_order_contract_and_post(server: str, runtime: Runtime) -> N
 
     # the contract is in the portfolio at once
     info = vertrag.get_contract(contract.versicherungsscheinnummer)
-    assert info.ok and info.payload.Partner.Partnernummer == contract.partnernummer
-    assert info.payload.Partner.Firmenname == APPLICANT.company_name
+    assert info.ok and info.payload.Partner[0].Partnernummer == contract.partnernummer
+    assert info.payload.Partner[0].Name == APPLICANT.company_name  # par:CT_JuristischePerson
     assert contract.versicherungsscheinnummer in {
         c.Vertragsnummer.Versicherungsscheinnummer for c in vertrag.all_contracts()
     }
