@@ -40,6 +40,10 @@ _MARKER = b"\x00bipro-xop:"
 ROOT_TYPES = ("application/xop+xml", "text/xml")
 
 
+#: Content-Transfer-Encoding of answer parts (see ``write_answer``).
+PART_ENCODING = "8bit"
+
+
 @dataclass(frozen=True, slots=True)
 class MtomLimits:
     """Bounds of one ``multipart/related`` request (the body as a whole is capped before)."""
@@ -253,7 +257,10 @@ def write_answer(envelope_xml: bytes, attachments: Attachments) -> MtomAnswer | 
     for item in used:
         heads.append(
             f"\r\n--{boundary}\r\nContent-Type: {item.content_type}\r\n"
-            f"Content-Transfer-Encoding: binary\r\nContent-ID: <{item.cid}>\r\n\r\n".encode()
+            # 8bit, not binary: zeep strips CR/LF at both ends of a "binary" part (a PDF ending
+            # in "%%EOF\n" would lose its newline and its checksum); the bytes are the same.
+            f"Content-Transfer-Encoding: {PART_ENCODING}\r\n"
+            f"Content-ID: <{item.cid}>\r\n\r\n".encode()
         )
     tail = f"\r\n--{boundary}--\r\n".encode()
     length = sum(map(len, heads)) + len(xml) + sum(len(i.data) for i in used) + len(tail)
