@@ -33,6 +33,19 @@ def _element(model: type, min_occurs: int, kwargs: dict[str, object]) -> type:
     return model.customize(min_occurs=min_occurs, nillable=False, **kwargs)  # type: ignore[attr-defined, no-any-return]
 
 
+def many(model: type, least: int = 0, most: int | str = "unbounded") -> type:
+    """A repeated element, unwrapped (``minOccurs=least maxOccurs=most``)."""
+    return Array(model, wrapped=False).customize(  # type: ignore[no-any-return]
+        min_occurs=least, max_occurs=most, nillable=False
+    )
+
+
+def text(length: int, mandatory: bool = False) -> type:
+    """A ``dt:ST_TextNNN`` (the official restriction names, in ``datentypen``)."""
+    wrap = required if mandatory else optional
+    return wrap(Unicode, max_len=length, type_name=f"ST_Text{length:03d}")
+
+
 def bipro_version(*, mandatory: bool = True) -> type:
     """The ``BiPROVersion`` element type (``ST_BiPROVersion``)."""
     wrap = required if mandatory else optional

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyne import Array, Boolean, ByteArray, ComplexModel, Decimal, Unicode, XmlAttribute, XmlData
+from spyne import Boolean, ByteArray, ComplexModel, Decimal, Unicode, XmlAttribute, XmlData
 
 from bipro_service.entrypoints.soap.messages import (
     CT_Request,
     CT_Response,
+    many,
     optional,
     required,
+    text,
     zeitstempel_type,
 )
+from bipro_service.entrypoints.soap.vertrag_objects import CT_Vertragsnummer
 from bipro_service.namespaces import (
     ALLGEMEIN,
     GEVO,
@@ -46,17 +49,6 @@ ART_DER_SCHADENHOEHE = (
 )
 #: The idempotency key (``gevo:VorgangsnummerVM``, ``ST_Vorgangsnummer`` has 35 characters).
 KEY_PATTERN = r"[A-Za-z0-9._:\-]{8,35}"
-
-
-def _many(model: type, least: int = 0, most: int | str = "unbounded") -> type:
-    return Array(model, wrapped=False).customize(  # type: ignore[no-any-return]
-        min_occurs=least, max_occurs=most, nillable=False
-    )
-
-
-def _text(length: int, mandatory: bool = False) -> type:
-    wrap = required if mandatory else optional
-    return wrap(Unicode, max_len=length, type_name=f"ST_Text{length:03d}")
 
 
 def _ja_nein() -> type:
@@ -98,7 +90,7 @@ class CT_Datei(ComplexModel):
     __namespace__ = ALLGEMEIN
     __type_name__ = "CT_Datei"
     _type_info = [
-        ("Dateiname", _text(255)),
+        ("Dateiname", text(255)),
         (
             "Dateityp",
             optional(Unicode, values=["Dokument", "Nettodaten"], type_name="ST_Dateityp"),
@@ -108,8 +100,8 @@ class CT_Datei(ComplexModel):
             "Komprimierungstyp",
             required(Unicode, values=["ZIP", "KEINE"], type_name="ST_Komprimierungstyp"),
         ),
-        ("DokumentartID", _many(Unicode.customize(type_name="ST_DokumentartID"))),
-        ("Kurzbeschreibung", _text(255)),
+        ("DokumentartID", many(Unicode.customize(type_name="ST_DokumentartID"))),
+        ("Kurzbeschreibung", text(255)),
     ]
 
 
@@ -118,7 +110,7 @@ class CT_Dokumentanforderung(ComplexModel):
 
     __namespace__ = GEVO
     __type_name__ = "CT_Dokumentanforderung"
-    _type_info = [("ArtID", _many(Unicode.customize(type_name="ST_DokumentartID"), 1))]
+    _type_info = [("ArtID", many(Unicode.customize(type_name="ST_DokumentartID"), 1))]
 
 
 class CT_Geschaeftsvorgang(ComplexModel):
@@ -130,8 +122,8 @@ class CT_Geschaeftsvorgang(ComplexModel):
         ("Vorgangsnummer", optional(Unicode, max_len=35, type_name="ST_Vorgangsnummer")),
         ("VorgangsnummerVM", optional(Unicode, max_len=35, type_name="ST_Vorgangsnummer")),
         ("Erstelldatum", zeitstempel_type(mandatory=False)),
-        ("Dokumentanforderung", _many(CT_Dokumentanforderung)),
-        ("Datei", _many(CT_Datei)),
+        ("Dokumentanforderung", many(CT_Dokumentanforderung)),
+        ("Datei", many(CT_Datei)),
     ]
 
 
@@ -141,21 +133,10 @@ class CT_Schadennummer(ComplexModel):
     _type_info = [("Nummer", required(Unicode, max_len=25, type_name="ST_Schadennummer"))]
 
 
-class CT_Vertragsnummer(ComplexModel):
-    __namespace__ = ALLGEMEIN
-    __type_name__ = "CT_Vertragsnummer"
-    _type_info = [
-        (
-            "Versicherungsscheinnummer",
-            optional(Unicode, max_len=17, type_name="ST_Versicherungsscheinnummer"),
-        )
-    ]
-
-
 class CT_Produkt(ComplexModel):
     __namespace__ = PRODUKTMODELL
     __type_name__ = "CT_Produkt"
-    _type_info = [("Bezeichnung", _text(255))]
+    _type_info = [("Bezeichnung", text(255))]
 
 
 class CT_Verkaufsprodukt(ComplexModel):
@@ -228,7 +209,7 @@ class CT_SchadenfallLeistungsfall(ComplexModel):
     _type_info = [
         ("Schadenstatus", optional(Unicode, values=["01", "02"], type_name="ST_Schadenstatus")),
         ("Schadenmeldedatum", _zeitpunkt()),
-        ("Beschreibung", _text(100)),  # the Valoren event code (Ereignis), docs/wire-format.md
+        ("Beschreibung", text(100)),  # the Valoren event code (Ereignis), docs/wire-format.md
         ("Entschaedigungsbetrag", optional(CT_Entschaedigungsbetrag)),
         ("Schadennummer", optional(CT_Schadennummer)),
         ("Vertrag", optional(CT_Vertrag)),
@@ -258,13 +239,13 @@ class CT_Schadenobjekt(CT_Gegenstandsrolle):
     __namespace__ = SCHADEN_LEISTUNG
     __type_name__ = "CT_Schadenobjekt"
     _type_info = [
-        ("Bezeichnung", _text(255)),
-        ("Vertragsposition", _text(30)),  # the valuables class, docs/wire-format.md
+        ("Bezeichnung", text(255)),
+        ("Vertragsposition", text(30)),  # the valuables class, docs/wire-format.md
         (
             "Zustand",
             optional(Unicode, values=["1", "2", "3", "4"], type_name="ST_ZustandSchadenobjekt"),
         ),
-        ("Schadenhoehe", _many(CT_Schadenhoehe)),
+        ("Schadenhoehe", many(CT_Schadenhoehe)),
     ]
 
 
@@ -272,17 +253,17 @@ class CT_Schaden(ComplexModel):
     __namespace__ = SCHADEN_LEISTUNG
     __type_name__ = "CT_Schaden"
     _type_info = [
-        ("ArtID", _many(Unicode.customize(values=["1", "2", "3"], type_name="ST_Schaden"))),
-        ("Schadenhoehe", _many(CT_Schadenhoehe)),
-        ("SchadenfallLeistungsfall", _many(CT_SchadenfallLeistungsfall)),
-        ("Schadenobjekt", _many(CT_Schadenobjekt)),
+        ("ArtID", many(Unicode.customize(values=["1", "2", "3"], type_name="ST_Schaden"))),
+        ("Schadenhoehe", many(CT_Schadenhoehe)),
+        ("SchadenfallLeistungsfall", many(CT_SchadenfallLeistungsfall)),
+        ("Schadenobjekt", many(CT_Schadenobjekt)),
     ]
 
 
 class CT_Schadenhergang(ComplexModel):
     __namespace__ = SCHADEN_LEISTUNG
     __type_name__ = "CT_Schadenhergang"
-    _type_info = [("Beschreibung", _text(1000))]
+    _type_info = [("Beschreibung", text(1000))]
 
 
 class CT_Schadenanschrift(ComplexModel):
@@ -290,13 +271,13 @@ class CT_Schadenanschrift(ComplexModel):
 
     __namespace__ = SCHADEN_LEISTUNG
     __type_name__ = "CT_Schadenanschrift"
-    _type_info = [("Schadenort", _text(80))]
+    _type_info = [("Schadenort", text(80))]
 
 
 class CT_Polizeibericht(ComplexModel):
     __namespace__ = SCHADEN_LEISTUNG
     __type_name__ = "CT_Polizeibericht"
-    _type_info = [("Tagebuchnummer", _text(30))]
+    _type_info = [("Tagebuchnummer", text(30))]
 
 
 class CT_Ereignis(ComplexModel):
@@ -307,10 +288,10 @@ class CT_Ereignis(ComplexModel):
     _type_info = [
         ("Schadendatum", _zeitpunkt()),
         ("PolizeilichGemeldet", _ja_nein()),
-        ("Schadenhergang", _many(CT_Schadenhergang)),
-        ("Schaden", _many(CT_Schaden)),
+        ("Schadenhergang", many(CT_Schadenhergang)),
+        ("Schaden", many(CT_Schaden)),
         ("Schadenanschrift", optional(CT_Schadenanschrift)),
-        ("Polizeibericht", _many(CT_Polizeibericht)),
+        ("Polizeibericht", many(CT_Polizeibericht)),
     ]
 
 
@@ -322,9 +303,9 @@ class CT_Transport(CT_Gegenstand):
     _type_info = [
         (
             "TransportmittelSchluessel",
-            _many(Unicode.customize(pattern=r"\d\d", type_name="ST_TransportmittelSchluessel")),
+            many(Unicode.customize(pattern=r"\d\d", type_name="ST_TransportmittelSchluessel")),
         ),
-        ("Transportmittel", _text(100)),  # the Valoren transport kind, docs/wire-format.md
+        ("Transportmittel", text(100)),  # the Valoren transport kind, docs/wire-format.md
     ]
 
 
@@ -335,7 +316,7 @@ class CT_Schadenmeldung(CT_Geschaeftsvorgang):
     __type_name__ = "CT_Schadenmeldung"
     _type_info = [
         ("Ereignis", optional(CT_Ereignis)),
-        ("Gegenstand", _many(CT_Transport)),
+        ("Gegenstand", many(CT_Transport)),
     ]
 
 
@@ -347,7 +328,7 @@ class CT_Schadenauskunft(ComplexModel):
     _type_info = [
         ("Schadennummer", optional(CT_Schadennummer)),
         ("Ereignis", optional(CT_Ereignis)),
-        ("Gegenstand", _many(CT_Transport)),
+        ("Gegenstand", many(CT_Transport)),
     ]
 
 

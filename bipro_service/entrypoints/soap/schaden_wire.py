@@ -49,8 +49,8 @@ from bipro_service.entrypoints.soap.schaden_messages import (
     CT_Transport,
     CT_Verkaufsprodukt,
     CT_Vertrag,
-    CT_Vertragsnummer,
 )
+from bipro_service.entrypoints.soap.vertrag_objects import CT_Vertragsnummer
 from bipro_service.namespaces import SCHADEN, SCHADEN_LEISTUNG, XSI
 
 EUR = "EUR"

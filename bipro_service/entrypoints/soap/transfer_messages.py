@@ -8,12 +8,13 @@ Only the optional elements we fill are declared; order and types follow the offi
 
 from __future__ import annotations
 
-from spyne import Array, Boolean, ByteArray, ComplexModel, Integer, Unicode, XmlAttribute, XmlData
+from spyne import Boolean, ByteArray, ComplexModel, Integer, Unicode, XmlAttribute, XmlData
 
 from bipro_service.entrypoints.soap.messages import (
     CT_Request,
     CT_Response,
     datum_type,
+    many,
     optional,
     required,
     zeitstempel_type,
@@ -23,10 +24,6 @@ from bipro_service.service_layer.post import ART_DER_LIEFERUNG
 
 #: ``ST_SuchGeVoArt``: a category of 3, 6 or 9 digits (``Kategorie``, ``KategorieDerLieferung``).
 SUCH_GEVO_ART = r"(\d\d\d){1,3}"
-
-
-def _many(model: type) -> type:
-    return Array(model, wrapped=False).customize(min_occurs=0, nillable=False)  # type: ignore[no-any-return]
 
 
 def _st(model: type, name: str, **kwargs: object) -> type:
@@ -76,7 +73,7 @@ class CT_Datei(ComplexModel):
             required(Unicode, values=["ZIP", "KEINE"], type_name="ST_Komprimierungstyp"),
         ),
         ("Erstelldatum", zeitstempel_type(mandatory=False)),
-        ("DokumentartID", _many(_st(Unicode, "ST_DokumentartID"))),
+        ("DokumentartID", many(_st(Unicode, "ST_DokumentartID"))),
         ("Kurzbeschreibung", optional(Unicode, max_len=255, type_name="ST_Text255")),
         ("Pruefsumme", optional(CT_Pruefsumme)),
     ]
@@ -91,7 +88,7 @@ class CT_Geschaeftsvorgang(ComplexModel):
         ("Erstelldatum", zeitstempel_type(mandatory=False)),
         ("Freitext", optional(Unicode, max_len=1000, type_name="ST_Text1000")),
         ("ArtID", optional(Unicode, pattern=r"\d{9}", type_name="ST_GeVoArt")),
-        ("Datei", _many(CT_Datei)),
+        ("Datei", many(CT_Datei)),
     ]
 
 
@@ -116,7 +113,7 @@ class CT_Transfer(CT_Geschaeftsvorgang):
     __type_name__ = "CT_Transfer"
     _type_info = [
         ("Sparte", optional(Unicode, pattern=r"\d{3}", type_name="ST_Sparte")),
-        ("Zuordnungsdaten", _many(CT_Zuordnungsdaten)),
+        ("Zuordnungsdaten", many(CT_Zuordnungsdaten)),
     ]
 
 
@@ -139,14 +136,14 @@ class CT_Lieferung(ComplexModel):
         ("Bestaetigungszeitpunkt", zeitstempel_type(mandatory=False)),
         ("Kategorie", _suche(True)),
         ("VerfuegbarBis", datum_type(mandatory=False)),
-        ("Transfer", _many(CT_Transfer)),
+        ("Transfer", many(CT_Transfer)),
         (
             "ArtDerLieferung",
             optional(Unicode, values=sorted(ART_DER_LIEFERUNG), type_name="ST_ArtDerLieferung"),
         ),
         ("EnthaeltNurDaten", optional(Boolean, type_name="ST_JaNein")),
         ("PeriodischeLieferung", optional(Boolean, type_name="ST_JaNein")),
-        ("Sparte", _many(_st(Unicode, "ST_Sparte", pattern=r"\d{3}"))),
+        ("Sparte", many(_st(Unicode, "ST_Sparte", pattern=r"\d{3}"))),
         ("AnzahlTransfers", required(Integer, type_name="ST_Ganzzahl")),
     ]
 
@@ -179,7 +176,7 @@ class CT_AcknowledgeShipment(CT_Request):
 class CT_ListShipmentsResponse(CT_Response):
     __namespace__ = TRANSFER
     __type_name__ = "CT_ListShipmentsResponse"
-    _type_info = [("Lieferung", _many(CT_Lieferung))]
+    _type_info = [("Lieferung", many(CT_Lieferung))]
 
 
 class CT_GetShipmentResponse(CT_Response):

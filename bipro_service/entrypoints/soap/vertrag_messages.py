@@ -10,6 +10,7 @@ from bipro_service.entrypoints.soap.messages import (
     CT_Request,
     CT_Response,
     datum_type,
+    many,
     optional,
     required,
     utc_datetime,
@@ -19,7 +20,6 @@ from bipro_service.entrypoints.soap.vertrag_objects import (
     CT_Unternehmen,
     CT_Vertrag,
     CT_Vertragsnummer,
-    many,
 )
 from bipro_service.namespaces import DATENTYPEN, ERWEITERUNG, GEVO, VERTRAG
 

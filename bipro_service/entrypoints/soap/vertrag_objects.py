@@ -10,18 +10,8 @@ from __future__ import annotations
 
 from spyne import Array, ComplexModel, Decimal, Unicode
 
-from bipro_service.entrypoints.soap.messages import datum_type, optional, required
+from bipro_service.entrypoints.soap.messages import datum_type, many, optional, required, text
 from bipro_service.namespaces import ALLGEMEIN, PARTNER, PRODUKTMODELL, VERTRAG_OBJEKTE
-
-
-def many(model: type) -> type:
-    """``minOccurs="0" maxOccurs="unbounded"``, unwrapped."""
-    return Array(model, wrapped=False).customize(min_occurs=0, nillable=False)  # type: ignore[no-any-return]
-
-
-def text(length: int) -> type:
-    """An optional ``dt:ST_TextNNN`` (official names, in ``datentypen``)."""
-    return optional(Unicode, max_len=length, type_name=f"ST_Text{length:03d}")
 
 
 class CT_Vertragsnummer(ComplexModel):
